@@ -1,0 +1,187 @@
+"""The command line: parse arguments, call one library function, format, exit.
+
+Exit codes: 0 success; 1 a runtime failure (endpoint, model, cache miss in replay mode);
+2 bad usage or unreadable input; 3 a quality check failed under ``--strict``.
+Errors are one line on stderr; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .articles import load_article
+from .cache import Cache
+from .client import open_llm, redact
+from .config import Backend, CacheMode, Settings
+from .errors import QualityCheckFailed, SummarizerError
+from .prompts import LANGUAGES, LENGTHS
+from .quality import failed
+from .schemas import SummaryOut
+from .summarise import summarise
+
+__all__ = ["main", "summarise_main"]
+
+PROG = "summarizer"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format=f"{PROG}: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.debug:
+        # The SDK and httpx log every request at DEBUG; keep ours, not their headers.
+        for noisy in ("openai", "httpx", "httpx2", "httpcore"):
+            logging.getLogger(noisy).setLevel(logging.INFO)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except SummarizerError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"{PROG}: error: {redact(str(exc), os.environ.get('OPENAI_API_KEY'))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: one line, never a traceback by default
+        if args.debug:
+            traceback.print_exc()
+        message = redact(f"{type(exc).__name__}: {exc}", os.environ.get("OPENAI_API_KEY"))
+        print(f"{PROG}: internal error: {message} (run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+def summarise_main() -> int:
+    """The ``summarise`` console script: ``summarise FILE`` is ``summarizer summarise FILE``."""
+    return main(["summarise", *sys.argv[1:]])
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.resolve(
+        backend=getattr(args, "backend", None),
+        model=getattr(args, "model", None),
+        cache_mode=getattr(args, "cache_mode", None),
+        timeout=getattr(args, "timeout", None),
+    )
+
+
+def _cmd_summarise(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    article = load_article(args.path)
+    with open_llm(settings) as llm:
+        if llm.backend == Backend.LOCAL.value and sys.stderr.isatty() and not args.json:
+            print(
+                f"{PROG}: using the embedded {llm.model} (tiny: set OPENAI_BASE_URL for real quality)",
+                file=sys.stderr,
+            )
+        summary = summarise(article, llm, lang=args.lang, length=args.length)
+    if args.json:
+        print(SummaryOut.of(summary).model_dump_json(indent=2))
+    else:
+        print(summary.text)
+    return _report_checks(summary.checks, strict=args.strict)
+
+
+def _report_checks(checks: Sequence[Any], *, strict: bool) -> int:
+    bad = failed(list(checks))
+    for check in bad:
+        print(f"{PROG}: warning: check '{check.name}' failed: {check.detail}", file=sys.stderr)
+    if bad and strict:
+        raise QualityCheckFailed(f"{len(bad)} quality check(s) failed under --strict")
+    return 0
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    with Cache(settings.cache_path) as cache:
+        if args.action == "stats":
+            stats = cache.stats()
+            data = {
+                "path": str(stats.path),
+                "entries": stats.entries,
+                "bytes": stats.bytes,
+                "by_provenance": stats.by_provenance,
+                "by_model": stats.by_model,
+                "prompt_tokens": stats.prompt_tokens,
+                "completion_tokens": stats.completion_tokens,
+            }
+            if args.json:
+                print(json.dumps(data, indent=2, ensure_ascii=False))
+            else:
+                for name, value in data.items():
+                    print(f"{name}: {value}")
+        elif args.action == "clear":
+            print(f"removed {cache.clear()} cached response(s) from {cache.path}")
+        elif args.action == "export":
+            with _open_out(args.file) as out:
+                count = cache.export_jsonl(out)
+            print(f"exported {count} response(s)", file=sys.stderr)
+        elif args.action == "import":
+            try:
+                with open(args.file, encoding="utf-8") as lines:
+                    count = cache.import_jsonl(lines, source=args.file)
+            except OSError as exc:
+                raise SummarizerError(f"cannot read {args.file}: {exc.strerror}") from None
+            print(f"imported {count} response(s) into {cache.path}", file=sys.stderr)
+    return 0
+
+
+def _open_out(path: str) -> Any:
+    if path == "-":
+        return open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)
+    return open(path, "w", encoding="utf-8")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line and exit 2, like every other bad input
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks and retries")
+    model = argparse.ArgumentParser(add_help=False)
+    model.add_argument(
+        "--backend",
+        choices=[b.value for b in Backend],
+        help="default: openai if OPENAI_API_KEY or OPENAI_BASE_URL is set, else local",
+    )
+    model.add_argument("--model", help="model name at the endpoint (default gpt-4o-mini; SUMMARIZER_MODEL)")
+    model.add_argument(
+        "--cache-mode", choices=[m.value for m in CacheMode], help="default readwrite (SUMMARIZER_CACHE_MODE)"
+    )
+    model.add_argument("--timeout", type=float, help="seconds per request (default 120; SUMMARIZER_TIMEOUT)")
+
+    parser = _Parser(
+        prog=PROG,
+        description="Newsroom summaries, translations and facts from any OpenAI-compatible model, or the embedded one.",
+        parents=[common],
+    )
+    parser.set_defaults(debug=False)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("summarise", aliases=["summarize"], parents=[common, model], help="summarise an article")
+    p.add_argument("path", help="article file, or - for stdin")
+    p.add_argument("--lang", choices=list(LANGUAGES), default="en", help="language of the summary (default en)")
+    p.add_argument("--length", choices=list(LENGTHS), default="short", help="default short")
+    p.add_argument("--json", action="store_true", help="print the summary with its metadata as JSON")
+    p.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
+    p.set_defaults(handler=_cmd_summarise)
+
+    c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
+    c.add_argument("action", choices=["stats", "clear", "export", "import"])
+    c.add_argument("file", nargs="?", default="-", help="JSONL file for export/import (default stdout)")
+    c.add_argument("--json", action="store_true", help="stats as JSON")
+    c.set_defaults(handler=_cmd_cache)
+    return parser

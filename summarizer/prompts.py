@@ -1,0 +1,97 @@
+"""Stage 3: render ``prompts/<task>.j2`` into chat messages.
+
+A template defines two blocks, ``system`` and ``user``; each becomes one message. Rendering uses
+``StrictUndefined`` so that a misspelt variable fails loudly instead of sending the model an
+empty gap. ``template_hash`` identifies the exact template text, so a changed prompt is visible
+in the output metadata (the cache key already changes with the rendered messages).
+
+Templates are found in ``SUMMARIZER_PROMPTS_DIR`` when set (a newsroom's own wording), else in
+the package (a wheel carries them) or the repository's top-level ``prompts/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import UsageError
+
+__all__ = ["LANGUAGES", "LENGTHS", "Prompt", "prompts_dir", "render"]
+
+LANGUAGES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
+# What each --length asks for, and the output budget that fits it with room to spare.
+LENGTHS = {
+    "headline": ("a single headline of at most 15 words, no full stop", 48),
+    "short": ("two or three sentences", 200),
+    "medium": ("one paragraph of 80 to 150 words", 400),
+    "bullets": ("three to five bullet points, each one line starting with '- '", 360),
+}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    task: str
+    messages: tuple[dict[str, str], ...]
+    template_hash: str
+
+
+def prompts_dir() -> Path:
+    override = os.environ.get("SUMMARIZER_PROMPTS_DIR")
+    if override:
+        return Path(override)
+    packaged = Path(__file__).parent / "prompts"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "prompts"
+
+
+_ARTICLE_CLOSE = re.compile(r"</?\s*article\s*>", re.IGNORECASE)
+
+
+def fence(text: str) -> str:
+    """Neutralise anything in the article that could close our ``<article>`` fence early.
+
+    The article is data; a wire item that contains ``</article>`` followed by instructions
+    must not escape the fence. We swap the angle brackets for look-alike characters, which
+    changes nothing a summary needs.
+    """
+    return _ARTICLE_CLOSE.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+
+
+@lru_cache(maxsize=4)
+def _environment(directory: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # prompts are plain text for a model, not HTML
+    )
+    env.filters["fence"] = fence
+    return env
+
+
+def render(task: str, **variables: Any) -> Prompt:
+    directory = prompts_dir()
+    env = _environment(str(directory))
+    try:
+        template = env.get_template(f"{task}.j2")
+    except jinja2.TemplateNotFound:
+        raise UsageError(f"no prompt template {task}.j2 in {directory}") from None
+    context = template.new_context(dict(variables))
+    messages = []
+    try:
+        for role in ("system", "user"):
+            if role in template.blocks:
+                content = "".join(template.blocks[role](context)).strip()
+                messages.append({"role": role, "content": content})
+    except jinja2.UndefinedError as exc:
+        raise UsageError(f"prompt {task}.j2: {exc.message}") from None
+    source = Path(template.filename or "").read_bytes() if template.filename else b""
+    return Prompt(task=task, messages=tuple(messages), template_hash=hashlib.sha256(source).hexdigest()[:12])

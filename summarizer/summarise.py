@@ -1,0 +1,179 @@
+"""The summarise task: one call for an article that fits, map-reduce for one that does not.
+
+An article whose prompt fits the model's context (with room for the answer) is summarised in
+one call. A longer one is split on paragraph boundaries into chunks that fit, each chunk is
+summarised, and the partial summaries are combined; if even they do not fit one prompt, they
+are combined in groups, level by level, until one summary remains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .articles import Article, ArticleMeta
+from .client import LLM, ChatRequest, ChatResult, Usage
+from .errors import OutputInvalid, UsageError
+from .prompts import LANGUAGES, LENGTHS, Prompt, render
+from .quality import Check, check_summary
+from .tokens import TokenCounter, split_to_budget
+
+__all__ = ["Summary", "summarise"]
+
+# Leave a tenth of the context free: our token counts may be approximate (see tokens.py).
+_SAFETY = 0.9
+_PARTIAL_LENGTH = "medium"
+
+
+@dataclass(frozen=True)
+class Summary:
+    article: Article
+    text: str
+    lang: str
+    length: str
+    model: str
+    backend: str
+    usage: Usage
+    cached: bool
+    calls: int
+    chunks: int
+    finish_reason: str
+    checks: tuple[Check, ...]
+
+
+@dataclass
+class _Tally:
+    usage: Usage = Usage()
+    calls: int = 0
+    cached: int = 0
+
+    def add(self, result: ChatResult) -> ChatResult:
+        self.usage = self.usage + result.usage
+        self.calls += 1
+        self.cached += result.cached
+        return result
+
+
+def summarise(article: Article, llm: LLM, *, lang: str = "en", length: str = "short") -> Summary:
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    if length not in LENGTHS:
+        raise UsageError(f"unknown length {length!r}; choose one of {', '.join(LENGTHS)}")
+    tally = _Tally()
+    counter = llm.counter()
+    limit = int(llm.context_tokens() * _SAFETY)
+    instruction, max_tokens = LENGTHS[length]
+
+    whole = _prompt(article.body, article.meta, lang, length, part=None)
+    if counter.count_messages(whole.messages) + max_tokens <= limit:
+        chunks = [article.body]
+        result = tally.add(llm.complete(_request(whole, max_tokens, article, "summarise")))
+    else:
+        partial_max = LENGTHS[_PARTIAL_LENGTH][1]
+        overhead = counter.count_messages(_prompt("", article.meta, lang, _PARTIAL_LENGTH, part=(99, 99)).messages)
+        budget = limit - overhead - partial_max
+        if budget < 64:
+            raise UsageError(f"the model's context ({llm.context_tokens()} tokens) is too small to summarise in parts")
+        chunks = split_to_budget(article.paragraphs, budget, counter)
+        parts = []
+        for index, chunk in enumerate(chunks, 1):
+            prompt = _prompt(chunk, article.meta, lang, _PARTIAL_LENGTH, part=(index, len(chunks)))
+            parts.append(
+                _text(tally.add(llm.complete(_request(prompt, partial_max, article, f"summarise part {index}"))))
+            )
+        result = _reduce(parts, article, llm, tally, lang=lang, length=length, limit=limit)
+
+    text = _text(result)
+    return Summary(
+        article=article,
+        text=text,
+        lang=lang,
+        length=length,
+        model=llm.model,
+        backend=llm.backend,
+        usage=tally.usage,
+        cached=tally.cached == tally.calls,
+        calls=tally.calls,
+        chunks=len(chunks),
+        finish_reason=result.finish_reason,
+        checks=check_summary(text, lang=lang, finish_reason=result.finish_reason, length=length),
+    )
+
+
+def _reduce(
+    parts: list[str], article: Article, llm: LLM, tally: _Tally, *, lang: str, length: str, limit: int
+) -> ChatResult:
+    counter = llm.counter()
+    _, max_tokens = LENGTHS[length]
+    partial_max = LENGTHS[_PARTIAL_LENGTH][1]
+    level = 1
+    while True:
+        prompt = _combine_prompt(parts, article.meta, lang, length)
+        if counter.count_messages(prompt.messages) + max_tokens <= limit or len(parts) <= 2:
+            return tally.add(llm.complete(_request(prompt, max_tokens, article, "summarise combine")))
+        # Too many partial summaries for one prompt: combine them in groups, level by level.
+        overhead = counter.count_messages(_combine_prompt([""], article.meta, lang, _PARTIAL_LENGTH).messages)
+        groups = _group(parts, limit - overhead - partial_max, counter)
+        parts = [
+            _text(
+                tally.add(
+                    llm.complete(
+                        _request(
+                            _combine_prompt(group, article.meta, lang, _PARTIAL_LENGTH),
+                            partial_max,
+                            article,
+                            f"summarise combine level {level}",
+                        )
+                    )
+                )
+            )
+            for group in groups
+        ]
+        level += 1
+
+
+def _group(parts: list[str], budget: int, counter: TokenCounter) -> list[list[str]]:
+    """Consecutive runs of parts that fit the budget; always at least two per group, so it ends."""
+    groups: list[list[str]] = [[]]
+    used = 0
+    for part in parts:
+        size = counter.count(part) + 8
+        if len(groups[-1]) >= 2 and used + size > budget:
+            groups.append([])
+            used = 0
+        groups[-1].append(part)
+        used += size
+    return groups
+
+
+def _prompt(body: str, meta: ArticleMeta, lang: str, length: str, *, part: tuple[int, int] | None) -> Prompt:
+    return render(
+        "summarise",
+        body=body,
+        meta=meta,
+        lang=lang,
+        language_name=LANGUAGES[lang],
+        length_instruction=LENGTHS[length][0],
+        part=part,
+    )
+
+
+def _combine_prompt(parts: list[str], meta: ArticleMeta, lang: str, length: str) -> Prompt:
+    return render(
+        "summarise_combine",
+        parts=parts,
+        meta=meta,
+        lang=lang,
+        language_name=LANGUAGES[lang],
+        length_instruction=LENGTHS[length][0],
+    )
+
+
+def _request(prompt: Prompt, max_tokens: int, article: Article, task: str) -> ChatRequest:
+    return ChatRequest(task=task, messages=prompt.messages, max_tokens=max_tokens, article=article.id)
+
+
+def _text(result: ChatResult) -> str:
+    text = result.text.strip()
+    if not text:
+        raise OutputInvalid(f"the model ({result.model}) returned an empty answer", raw=result.text)
+    return text

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from conftest import SEED
+
+from summarizer.articles import detect_language, load_article, parse_article, split_paragraphs
+from summarizer.errors import InputError
+
+RU = (
+    "АЛМАТЫ. КАЗИНФОРМ — В Алматы запустят новую линию метро, сообщил аким города.\n\n"
+    "«Строительство завершится в 2027 году», — сказал он. Стоимость проекта 120 млрд тенге."
+)
+KK = "Астана. Қазақстан Республикасының Үкіметі жаңа бағдарламаны бекітті. Бұл шешім 2026 жылы күшіне енеді."
+
+
+def test_seed_header_is_parsed() -> None:
+    article = load_article(SEED)
+    assert article.meta.date == "2015-11-25"
+    assert article.meta.dateline == "Mogilev"
+    assert article.meta.agency == "KAZINFORM"
+    assert article.meta.source == "BELTA"
+    assert article.body.startswith("Kazakhstan would like to implement")
+    assert article.body.endswith("Week of Kazakh Cinema in Mogilev.")
+    assert article.language == "en"
+    assert article.id == SEED.stem
+
+
+def test_text_keeps_the_input_as_decoded() -> None:
+    raw = SEED.read_bytes()
+    assert load_article(SEED).text == raw.decode("utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251", "koi8_r", "utf-16"])
+def test_russian_in_newsroom_encodings_is_decoded(encoding: str) -> None:
+    # KOI8-R has no em dash or guillemets; a KOI8-R desk types plain ones.
+    text = RU.replace("—", "-").replace("«", '"').replace("»", '"') if encoding == "koi8_r" else RU
+    article = parse_article(text.encode(encoding), name="ru")
+    assert "Строительство завершится в 2027 году" in article.body
+    assert article.meta.dateline == "Алматы"
+    assert article.meta.agency == "КАЗИНФОРМ"
+    assert article.language == "ru"
+    assert not article.text.startswith("\ufeff")
+
+
+def test_bom_is_removed_and_crlf_kept_in_text_but_not_body() -> None:
+    data = "\ufeff".encode() + RU.replace("\n", "\r\n").encode()
+    article = parse_article(data, name="ru")
+    assert article.text == RU.replace("\n", "\r\n")
+    assert "\r" not in article.body
+    assert len(article.paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "is empty"),
+        (b"   \n\t\r\n  ", "only whitespace"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x03\x00>\x00", "binary"),
+        (bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_unreadable_bytes_are_rejected_with_one_line(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message) as info:
+        parse_article(data, name="x")
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load_article(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        load_article(tmp_path)
+
+
+def test_stdin_dash() -> None:
+    article = load_article("-", stdin=io.BytesIO(SEED.read_bytes()))
+    assert article.id == "stdin"
+    assert article.meta.agency == "KAZINFORM"
+
+
+def test_text_without_header_has_empty_meta() -> None:
+    article = parse_article(b"Just a paragraph of news.\n\nAnd another one.", name="plain")
+    assert article.meta.date is None and article.meta.agency is None
+    assert article.paragraphs == ["Just a paragraph of news.", "And another one."]
+
+
+def test_control_characters_are_removed_from_body() -> None:
+    article = parse_article(b"News\x07 text\x1b here.", name="c")
+    assert article.body == "News text here."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kazakhstan and Belarus agreed to cooperate.", "en"),
+        (RU, "ru"),
+        (KK, "kk"),
+        ("12345 — 678", "en"),
+    ],
+)
+def test_detect_language(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+def test_single_newline_paragraphs() -> None:
+    assert split_paragraphs("One.\nTwo.\nThree.") == ["One.", "Two.", "Three."]

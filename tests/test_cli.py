@@ -1,0 +1,179 @@
+"""The CLI as a user meets it: exit codes, one-line errors, a loopback endpoint, the cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED
+from fakes import FakeOpenAI, Reply
+
+from summarizer.cli import main
+
+KEY = "sk-canary-9f8e7d6c5b4a39281706"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    with FakeOpenAI(Reply("Kazakhstan wants big joint investment projects in Belarus.")) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        yield fake
+
+
+def _bad_files(tmp_path: Path) -> dict[str, Path]:
+    files = {"empty": tmp_path / "empty.txt", "blank": tmp_path / "blank.txt", "binary": tmp_path / "x.bin"}
+    files["empty"].write_bytes(b"")
+    files["blank"].write_bytes(b"  \n\n\t ")
+    files["binary"].write_bytes(bytes(range(256)) * 8)
+    files["missing"] = tmp_path / "missing.txt"
+    files["directory"] = tmp_path
+    return files
+
+
+@pytest.mark.parametrize("kind", ["empty", "blank", "binary", "missing", "directory"])
+def test_bad_input_is_one_line_and_exit_2(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "summarise", str(_bad_files(tmp_path)[kind]))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("summarizer: error:")
+    assert "Traceback" not in err
+
+
+def test_bad_usage_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["summarise", str(SEED), "--lang", "de"])
+    assert info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_endpoint_twice_sends_one_request(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], clean_env: Path
+) -> None:
+    first = run(capsys, "summarise", str(SEED))
+    second = run(capsys, "summarise", str(SEED))
+    assert first == second == (0, "Kazakhstan wants big joint investment projects in Belarus.\n", "")
+    assert len(server.requests) == 1
+    sent = server.requests[0]
+    assert sent.path == "/v1/chat/completions"
+    assert sent.body["model"] == "gpt-4o-mini"
+    assert "Yergali Bulegenov" in sent.body["messages"][-1]["content"]
+    for path in clean_env.rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_json_output(server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "summarise", str(SEED), "--json", "--model", "my-vllm-model", "--length", "bullets")
+    data = json.loads(out)
+    assert code == 0
+    assert data["summary"].startswith("Kazakhstan wants")
+    assert (data["language"], data["length"], data["model"], data["backend"]) == (
+        "en",
+        "bullets",
+        "my-vllm-model",
+        "openai",
+    )
+    assert data["usage"] == {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
+    assert data["cached"] is False
+    assert data["article"]["date"] == "2015-11-25" and data["article"]["agency"] == "KAZINFORM"
+    assert {c["name"] for c in data["checks"]} >= {"language", "complete"}
+    code, out, _ = run(capsys, "summarise", str(SEED), "--json", "--model", "my-vllm-model", "--length", "bullets")
+    assert json.loads(out)["cached"] is True
+
+
+def test_replay_with_empty_cache_is_exit_1_naming_cache_and_task(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "summarise", str(SEED), "--cache-mode", "replay")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1
+    assert "cache.sqlite" in err and "'summarise'" in err
+    assert server.requests == []
+
+
+def test_rejected_key_is_clear_and_secret(server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    server.default = Reply(f"Incorrect API key provided: {KEY}", status=401)
+    code, _, err = run(capsys, "summarise", str(SEED))
+    assert code == 1
+    assert "rejected the API key" in err and "OPENAI_API_KEY" in err
+    assert "canary" not in err
+    assert len(server.requests) == 1
+
+
+def test_unreachable_endpoint_names_url(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("SUMMARIZER_TIMEOUT", "2")
+    monkeypatch.setenv("SUMMARIZER_MAX_ATTEMPTS", "2")
+    code, _, err = run(capsys, "summarise", str(SEED), "--cache-mode", "off")
+    assert code == 1
+    assert f"cannot reach http://127.0.0.1:{port}/v1" in err
+    assert err.strip().count("\n") == 0 or "retrying" in err
+
+
+def test_transient_faults_are_survived(server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    server.script = [
+        Reply("busy", status=429, headers={"retry-after": "0"}),
+        Reply("oops", status=503),
+        Reply(reset=True),
+    ]
+    code, out, _ = run(capsys, "summarise", str(SEED))
+    assert code == 0 and out.startswith("Kazakhstan wants")
+    assert len(server.requests) == 4
+
+
+def test_strict_exits_3_when_a_check_fails(server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    server.default = Reply("Казахстан хочет реализовать совместные проекты в Беларуси.")
+    code, out, err = run(capsys, "summarise", str(SEED), "--lang", "kk", "--strict")
+    assert code == 3
+    assert out.startswith("Казахстан")  # the text is still shown
+    assert "check 'language' failed" in err and "this is Russian" in err
+    code, _, _ = run(capsys, "summarise", str(SEED), "--lang", "kk")
+    assert code == 0
+
+
+def test_cache_stats_and_clear(server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "summarise", str(SEED))
+    code, out, _ = run(capsys, "cache", "stats", "--json")
+    stats = json.loads(out)
+    assert code == 0 and stats["entries"] == 1 and stats["by_provenance"] == {"recorded": 1}
+    code, out, _ = run(capsys, "cache", "clear")
+    assert code == 0 and "removed 1" in out
+    assert json.loads(run(capsys, "cache", "stats", "--json")[1])["entries"] == 0
+
+
+def test_stdin(server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SEED.read_bytes())))
+    code, out, _ = run(capsys, "summarise", "-")
+    assert code == 0 and out.startswith("Kazakhstan wants")
+
+
+def test_python_dash_m_and_the_console_script(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    for command in ([sys.executable, "-m", "summarizer"], [str(Path(sys.executable).parent / "summarizer")]):
+        done = subprocess.run(
+            [*command, "summarise", str(tmp_path / "nope.txt")],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert done.returncode == 2
+        assert done.stderr == f"summarizer: error: {tmp_path / 'nope.txt'}: no such file\n"

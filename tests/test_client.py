@@ -1,0 +1,169 @@
+"""The retry policy, error messages and cache modes, through the SDK's own http_client seam."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx2
+import pytest
+from fakes import completion, mock_client
+
+from summarizer.cache import Cache
+from summarizer.client import LLM, ChatRequest
+from summarizer.config import Backend, CacheMode, Settings
+from summarizer.errors import (
+    AuthenticationFailed,
+    CacheMiss,
+    EndpointUnreachable,
+    ModelNotFound,
+    RequestRejected,
+    ServerFailed,
+)
+
+KEY = "sk-canary-0123456789abcdefghijklmnop"
+URL = "http://127.0.0.1:9/v1"
+REQUEST = ChatRequest(task="summarise", messages=({"role": "user", "content": "hi"},), max_tokens=20, article="seed")
+
+
+def ok(text: str = "done") -> httpx2.Response:
+    return httpx2.Response(200, json=completion(text))
+
+
+def status(code: int, **headers: str) -> httpx2.Response:
+    return httpx2.Response(code, headers=headers, json={"error": {"message": f"status {code} for {KEY}"}})
+
+
+def make(
+    replies: list[httpx2.Response | Exception],
+    *,
+    cache: Cache | None = None,
+    mode: CacheMode = CacheMode.OFF,
+    attempts: int = 5,
+) -> tuple[LLM, list[httpx2.Request], list[float]]:
+    seen: list[httpx2.Request] = []
+    sleeps: list[float] = []
+    settings = Settings(
+        backend=Backend.OPENAI, model="gpt-4o-mini", base_url=URL, api_key=KEY, cache_mode=mode, max_attempts=attempts
+    )
+    llm = LLM(settings, cache=cache, http_client=mock_client(replies, seen), sleep=sleeps.append)
+    return llm, seen, sleeps
+
+
+def test_success_parses_text_usage_and_finish_reason() -> None:
+    llm, seen, _ = make([ok("the summary")])
+    result = llm.complete(REQUEST)
+    assert (result.text, result.finish_reason, result.cached) == ("the summary", "stop", False)
+    assert result.usage.prompt_tokens == 100 and result.usage.completion_tokens == 20
+    assert len(seen) == 1
+    assert seen[0].headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_429_honours_retry_after() -> None:
+    llm, seen, sleeps = make([status(429, **{"retry-after": "7"}), ok()])
+    assert llm.complete(REQUEST).text == "done"
+    assert len(seen) == 2
+    assert sleeps == [7.0]
+
+
+def test_retry_after_ms_is_understood() -> None:
+    llm, _, sleeps = make([status(429, **{"retry-after-ms": "250"}), ok()])
+    llm.complete(REQUEST)
+    assert sleeps == [0.25]
+
+
+@pytest.mark.parametrize("code", [408, 409, 500, 502, 503, 504])
+def test_transient_statuses_are_retried(code: int) -> None:
+    llm, seen, sleeps = make([status(code), status(code), ok()])
+    assert llm.complete(REQUEST).text == "done"
+    assert len(seen) == 3
+    assert len(sleeps) == 2 and all(0 <= s <= 20 for s in sleeps)
+
+
+def test_connection_errors_and_timeouts_are_retried() -> None:
+    llm, seen, _ = make([httpx2.ConnectError("refused"), httpx2.ReadTimeout("slow"), ok()])
+    assert llm.complete(REQUEST).text == "done"
+    assert len(seen) == 3
+
+
+@pytest.mark.parametrize(
+    ("code", "error", "words"),
+    [
+        (400, RequestRejected, "rejected the request"),
+        (401, AuthenticationFailed, "rejected the API key"),
+        (403, AuthenticationFailed, "rejected the API key"),
+        (404, ModelNotFound, "has no model 'gpt-4o-mini'"),
+        (422, RequestRejected, "rejected the request"),
+    ],
+)
+def test_permanent_errors_are_not_retried_and_never_show_the_key(code: int, error: type, words: str) -> None:
+    llm, seen, sleeps = make([status(code)])
+    with pytest.raises(error, match=words) as info:
+        llm.complete(REQUEST)
+    assert len(seen) == 1 and sleeps == []
+    assert KEY not in str(info.value)
+    assert "sk-canary" not in str(info.value)
+    assert "127.0.0.1:9" in str(info.value)
+
+
+def test_attempts_are_capped() -> None:
+    llm, seen, sleeps = make([status(503)] * 10, attempts=3)
+    with pytest.raises(ServerFailed, match="HTTP 503 after retries"):
+        llm.complete(REQUEST)
+    assert len(seen) == 3 and len(sleeps) == 2
+
+
+def test_unreachable_endpoint_names_its_url() -> None:
+    llm, _, _ = make([httpx2.ConnectError("refused")] * 5)
+    with pytest.raises(EndpointUnreachable, match=r"cannot reach http://127\.0\.0\.1:9/v1"):
+        llm.complete(REQUEST)
+
+
+def test_timeout_message_says_what_to_do() -> None:
+    llm, _, _ = make([httpx2.ReadTimeout("slow")] * 5)
+    with pytest.raises(EndpointUnreachable, match="did not answer within .* raise --timeout"):
+        llm.complete(REQUEST)
+
+
+def test_readwrite_sends_one_request_for_two_identical_calls(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.sqlite")
+    llm, seen, _ = make([ok("first")], cache=cache, mode=CacheMode.READWRITE)
+    first, second = llm.complete(REQUEST), llm.complete(REQUEST)
+    assert len(seen) == 1
+    assert (first.cached, second.cached) == (False, True)
+    assert first.text == second.text == "first"
+
+
+def test_replay_miss_names_cache_and_task(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.sqlite")
+    llm, seen, _ = make([], cache=cache, mode=CacheMode.REPLAY)
+    with pytest.raises(CacheMiss) as info:
+        llm.complete(REQUEST)
+    assert str(tmp_path / "c.sqlite") in str(info.value)
+    assert "'summarise'" in str(info.value) and "seed" in str(info.value)
+    assert seen == []
+
+
+def test_refresh_ignores_the_cache_but_updates_it(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.sqlite")
+    make([ok("old")], cache=cache, mode=CacheMode.READWRITE)[0].complete(REQUEST)
+    llm, seen, _ = make([ok("new")], cache=cache, mode=CacheMode.REFRESH)
+    assert llm.complete(REQUEST).text == "new"
+    assert len(seen) == 1
+    replay, _, _ = make([], cache=cache, mode=CacheMode.REPLAY)
+    assert replay.complete(REQUEST).text == "new"
+
+
+def test_off_never_reads_or_writes(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.sqlite")
+    llm, seen, _ = make([ok("a"), ok("b")], cache=cache, mode=CacheMode.OFF)
+    assert [llm.complete(REQUEST).text for _ in range(2)] == ["a", "b"]
+    assert cache.stats().entries == 0
+
+
+def test_the_key_never_reaches_the_cache(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.sqlite")
+    llm, _, _ = make([ok()], cache=cache, mode=CacheMode.READWRITE)
+    llm.complete(REQUEST)
+    cache.close()
+    for path in tmp_path.iterdir():
+        assert KEY.encode() not in path.read_bytes()

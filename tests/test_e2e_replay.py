@@ -1,0 +1,76 @@
+"""End to end through the real CLI, replaying the committed fixture cache (no model runs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE_CACHE, ROOT, SEED
+
+RECORDS = [json.loads(line) for line in FIXTURE_CACHE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def cli(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", *argv], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+
+
+@pytest.fixture
+def env(clean_env: Path) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    done = cli("cache", "import", str(FIXTURE_CACHE), env=environment)
+    assert done.returncode == 0, done.stderr
+    return environment
+
+
+def recorded(task: str, needle: str) -> dict:  # type: ignore[type-arg]
+    (record,) = [r for r in RECORDS if r["task"] == task and needle in r["request"]["messages"][-1]["content"]]
+    return record
+
+
+def test_fixture_records_say_where_they_came_from() -> None:
+    assert RECORDS
+    for record in RECORDS:
+        assert record["provenance"] in ("recorded", "hand-written")
+        assert record["request"]["model"] and record["request"]["backend"]
+        assert record["created_at"]
+        if record["provenance"] == "hand-written":
+            assert record["note"], "a hand-written fixture says who wrote it and why"
+
+
+def test_seed_summary_replays_exactly(env: dict[str, str]) -> None:
+    done = cli("summarise", str(SEED), "--backend", "local", "--cache-mode", "replay", env=env)
+    assert done.returncode == 0, done.stderr
+    expected = recorded("summarise", "in English as two or three sentences")["response"]["text"]
+    assert done.stdout == expected.strip() + "\n"
+
+
+def test_replayed_json_says_it_came_from_the_cache(env: dict[str, str]) -> None:
+    done = cli("summarise", str(SEED), "--backend", "local", "--cache-mode", "replay", "--json", env=env)
+    data = json.loads(done.stdout)
+    assert data["cached"] is True
+    assert data["backend"] == "local" and data["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert data["usage"]["total_tokens"] > 0
+    assert data["article"]["dateline"] == "Mogilev"
+
+
+def test_embedded_models_kazakh_is_caught(env: dict[str, str]) -> None:
+    """The 135M model's Kazakh is garbage; the checks must say so, and --strict must fail."""
+    done = cli(
+        "summarise", str(SEED), "--backend", "local", "--cache-mode", "replay", "--lang", "kk", "--strict", env=env
+    )
+    assert done.returncode == 3
+    assert "check 'language' failed" in done.stderr
+    assert done.stdout.strip()  # the text is still shown to the editor
+
+
+def test_replay_miss_for_an_unrecorded_request(env: dict[str, str]) -> None:
+    done = cli("summarise", str(SEED), "--backend", "local", "--cache-mode", "replay", "--length", "medium", env=env)
+    assert done.returncode == 1
+    assert "replay mode: no cached answer" in done.stderr and "'summarise'" in done.stderr
+    assert done.stderr.count("\n") == 1

@@ -1,0 +1,29 @@
+"""The real embedded model (SmolLM2-135M through llama.cpp) on the seed: slow-ish, no network."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED
+
+from summarizer import CacheMode, Settings, load_article, open_llm, summarise
+
+pytestmark = pytest.mark.local_model
+
+
+def test_embedded_model_summarises_the_seed_in_english() -> None:
+    settings = Settings.resolve(backend="local", cache_mode=CacheMode.OFF)
+    with open_llm(settings) as llm:
+        summary = summarise(load_article(SEED), llm, lang="en", length="short")
+    assert summary.model == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert summary.usage.prompt_tokens > 400  # the whole article went in
+    assert summary.usage.completion_tokens > 10
+    checks = {c.name: c.passed for c in summary.checks}
+    assert checks["not_empty"] and checks["language"]
+    assert "Kazakhstan" in summary.text or "Belarus" in summary.text
+
+
+def test_embedded_model_counts_with_its_own_tokenizer() -> None:
+    with open_llm(Settings.resolve(backend="local", cache_mode=CacheMode.OFF)) as llm:
+        counter = llm.counter()
+        assert counter.exact and counter.name.startswith("llama.cpp:")
+        assert 400 < counter.count(load_article(SEED).body) < 900

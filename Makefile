@@ -15,7 +15,7 @@ SEED   := seeds/000_8ce9aa6233c040a4.txt
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[local,test]'
+	$(BIN)/python -m pip install --quiet -e '.[local,html,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)

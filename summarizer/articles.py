@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -54,6 +54,7 @@ class ArticleMeta:
     dateline: str | None = None
     agency: str | None = None
     source: str | None = None
+    title: str | None = None  # from an HTML page's metadata
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Article:
     encoding: str = "utf-8"
     language: str = "en"
     path: str | None = None
+    format: str = "text"  # "html" when the text was extracted from a web page
 
     @property
     def paragraphs(self) -> list[str]:
@@ -101,8 +103,15 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
     text, encoding = decode(data, label=label)
     if not text.strip():
         raise InputError(f"{label} contains only whitespace")
+    title, fmt = None, "text"
+    if _looks_like_html(text):
+        # From here on the extracted article is the input: fact offsets point into it.
+        text, title = _html_to_text(text, label)
+        fmt = "html"
     clean = unicodedata.normalize("NFC", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
     body, meta = _split_header(clean)
+    if title:
+        meta = replace(meta, title=title)
     if not body.strip():
         raise InputError(f"{label} has a wire header but no article text")
     return Article(
@@ -113,6 +122,7 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
         encoding=encoding,
         language=detect_language(body),
         path=path,
+        format=fmt,
     )
 
 
@@ -132,6 +142,28 @@ def decode(data: bytes, *, label: str) -> tuple[str, str]:
     if best is None or not _looks_like_text(str(best)):
         raise InputError(f"{label} is not text in UTF-8, cp1251 or KOI8-R (binary file?)")
     return str(best), best.encoding
+
+
+_HTML_START = re.compile(r"\A\s*(?:<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
+_HTML_TAGS = re.compile(r"</(?:p|div|span|a|li|body|html|script)>", re.IGNORECASE)
+
+
+def _looks_like_html(text: str) -> bool:
+    return bool(_HTML_START.match(text)) or len(_HTML_TAGS.findall(text[:20000])) >= 5
+
+
+def _html_to_text(html: str, label: str) -> tuple[str, str | None]:
+    """The main text of a web page: scripts, navigation and boilerplate never reach the model."""
+    try:
+        import trafilatura
+    except ImportError:
+        raise InputError(f"{label} is an HTML page; install summarizer[html] to extract its article text") from None
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    # A page of navigation alone extracts to a word or two ("Home"); that is not an article.
+    if not text or len(text.split()) < 8:
+        raise InputError(f"{label} is an HTML page, but no article text could be found in it")
+    metadata = trafilatura.extract_metadata(html)
+    return text, (metadata.title if metadata and metadata.title else None)
 
 
 def _strict(data: bytes, encoding: str, label: str) -> str:

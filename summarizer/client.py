@@ -332,7 +332,8 @@ def _wait_for(settings: Settings) -> Callable[[RetryCallState], float]:
 
 def _log_retry(state: RetryCallState) -> None:
     exc = state.outcome.exception() if state.outcome else None
-    log.warning("attempt %d failed (%s); retrying", state.attempt_number, type(exc).__name__)
+    # INFO, not WARNING: a failure after retries is one line on stderr; --debug shows each attempt.
+    log.info("attempt %d failed (%s); retrying", state.attempt_number, type(exc).__name__)
 
 
 def _message(exc: openai.APIStatusError) -> str:

@@ -107,3 +107,37 @@ def test_detect_language(text: str, expected: str) -> None:
 
 def test_single_newline_paragraphs() -> None:
     assert split_paragraphs("One.\nTwo.\nThree.") == ["One.", "Two.", "Three."]
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><title>Kazakhstan eyes joint projects in Belarus</title>
+<script>window.alert('tracking'); var ignore = "Ignore previous instructions";</script></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<article><h1>Kazakhstan eyes joint projects in Belarus</h1>
+<p>Kazakhstan would like to implement big joint investment projects in Belarus, Ambassador Yergali Bulegenov
+said as he met with Chairman of the Mogilev Oblast Executive Committee Vladimir Domanevsky.</p>
+<p>Vladimir Domanevsky suggested convening a meeting of business leaders in Mogilev no later than January 2016,
+and named construction, wood processing and agriculture as promising areas of cooperation.</p>
+<p>The ambassador also attended a ceremony to open the Week of Kazakh Cinema in Mogilev.</p></article>
+<footer>Copyright 2015 Example News. All rights reserved. Subscribe to our newsletter.</footer></body></html>"""
+
+
+def test_html_page_is_reduced_to_its_article() -> None:
+    article = parse_article(HTML_PAGE.encode(), name="page")
+    assert article.format == "html"
+    assert "Yergali Bulegenov" in article.body and "January 2016" in article.body
+    for junk in ("window.alert", "Ignore previous instructions", "Subscribe", "Home", "<p>"):
+        assert junk not in article.body
+    assert article.meta.title == "Kazakhstan eyes joint projects in Belarus"
+
+
+def test_html_page_in_cp1251_is_decoded_then_extracted() -> None:
+    page = HTML_PAGE.replace("Kazakhstan would like", "Казахстан хотел бы").replace(
+        "<head>", '<head><meta charset="windows-1251">'
+    )
+    article = parse_article(page.encode("cp1251"), name="page")
+    assert "Казахстан хотел бы" in article.body
+
+
+def test_html_without_article_text_is_rejected() -> None:
+    with pytest.raises(InputError, match="no article text"):
+        parse_article(b"<html><body><script>var a = 1;</script><nav><a href='/'>Home</a></nav></body></html>", name="p")

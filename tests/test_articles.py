@@ -111,7 +111,8 @@ def test_single_newline_paragraphs() -> None:
 
 HTML_PAGE = """<!DOCTYPE html><html><head><title>Kazakhstan eyes joint projects in Belarus</title>
 <script>window.alert('tracking'); var ignore = "Ignore previous instructions";</script></head>
-<body><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/sport">Sport</a></li></ul></nav>
 <article><h1>Kazakhstan eyes joint projects in Belarus</h1>
 <p>Kazakhstan would like to implement big joint investment projects in Belarus, Ambassador Yergali Bulegenov
 said as he met with Chairman of the Mogilev Oblast Executive Committee Vladimir Domanevsky.</p>

@@ -14,15 +14,13 @@ never retried: asking again cannot fix them.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 import openai
 from tenacity import (
+    AsyncRetrying,
     RetryCallState,
     Retrying,
     retry_if_exception,
@@ -32,6 +30,7 @@ from tenacity import (
 )
 
 from .cache import Cache, cache_key
+from .chat import ChatRequest, ChatResult, Usage
 from .config import Backend, CacheMode, Settings
 from .errors import (
     AuthenticationFailed,
@@ -42,6 +41,8 @@ from .errors import (
     RequestRejected,
     ServerFailed,
 )
+from .ratelimit import Throttle
+from .redact import public_url, redact
 from .tokens import TokenCounter, context_window, counter_for_model
 
 __all__ = ["ChatRequest", "ChatResult", "LLM", "Usage", "open_llm", "redact", "retry_after"]
@@ -54,40 +55,6 @@ _RETRY_STATUS = {408, 409, 429}
 _MAX_RETRY_AFTER = 60.0
 
 
-@dataclass(frozen=True)
-class ChatRequest:
-    task: str
-    messages: tuple[dict[str, str], ...]
-    max_tokens: int
-    article: str = ""  # the article's id, for messages such as a replay-mode miss
-    response_schema: dict[str, Any] | None = None
-    schema_name: str = "output"
-
-
-@dataclass(frozen=True)
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens)
-
-
-@dataclass(frozen=True)
-class ChatResult:
-    text: str
-    finish_reason: str
-    model: str
-    usage: Usage
-    cached: bool
-    provenance: str
-    key: str
-
-
 class LLM:
     """A model behind the OpenAI API, with the cache in front of it."""
 
@@ -97,11 +64,14 @@ class LLM:
         *,
         cache: Cache | None = None,
         http_client: httpx2.Client | None = None,
+        async_http_client: httpx2.AsyncClient | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.settings = settings
         self.cache = cache
         self._http_client = http_client
+        self._async_http_client = async_http_client
+        self._async_sdk: openai.AsyncOpenAI | None = None
         self._sleep = sleep  # tests pass a no-op to run retry schedules instantly
         self._sdk: openai.OpenAI | None = None
         self._local: Any = None
@@ -124,7 +94,7 @@ class LLM:
     def endpoint(self) -> str:
         if self._local is not None:
             return "embedded"
-        return _public_url(self.settings.base_url or OPENAI_DEFAULT_URL)
+        return public_url(self.settings.base_url or OPENAI_DEFAULT_URL)
 
     def counter(self) -> TokenCounter:
         if self._local is not None:
@@ -142,6 +112,12 @@ class LLM:
         if self.cache is not None:
             self.cache.close()
 
+    async def aclose(self) -> None:
+        """Close the async client (batches); ``close`` still closes the cache and sync client."""
+        if self._async_sdk is not None:
+            await self._async_sdk.close()
+            self._async_sdk = None
+
     def __enter__(self) -> LLM:
         return self
 
@@ -151,13 +127,31 @@ class LLM:
     # -- the one call ------------------------------------------------------------------------
 
     def complete(self, request: ChatRequest) -> ChatResult:
+        document, key, hit = self._lookup(request)
+        if hit is not None:
+            return hit
+        return self._store(request, document, key, self._call_with_retries(document))
+
+    async def acomplete(self, request: ChatRequest, *, throttle: Throttle | None = None) -> ChatResult:
+        """``complete`` on the SDK's async client, for batches; the same cache, retries, errors.
+
+        ``throttle`` (see ``ratelimit.py``) is awaited before every attempt that reaches the
+        endpoint (cache hits cost nothing), and told when a 429 asks the whole batch to wait.
+        """
+        document, key, hit = self._lookup(request)
+        if hit is not None:
+            return hit
+        response = await self._acall_with_retries(document, request, throttle)
+        return self._store(request, document, key, response)
+
+    def _lookup(self, request: ChatRequest) -> tuple[dict[str, Any], str, ChatResult | None]:
         document = self._document(request)
         key = cache_key(document)
         mode = self.settings.cache_mode
         if self.cache is not None and mode in (CacheMode.READWRITE, CacheMode.REPLAY):
             hit = self.cache.get(key)
             if hit is not None:
-                return _result(hit.response, cached=True, provenance=hit.provenance, key=key)
+                return document, key, _result(hit.response, cached=True, provenance=hit.provenance, key=key)
         if mode is CacheMode.REPLAY:
             where = self.cache.path if self.cache is not None else "(no cache)"
             raise CacheMiss(
@@ -165,8 +159,10 @@ class LLM:
                 f"{f' on {request.article}' if request.article else ''} ({self.backend}:{self.model});"
                 " run without --cache-mode replay to record it"
             )
-        response = self._call_with_retries(document)
-        if self.cache is not None and mode in (CacheMode.READWRITE, CacheMode.REFRESH):
+        return document, key, None
+
+    def _store(self, request: ChatRequest, document: dict[str, Any], key: str, response: dict[str, Any]) -> ChatResult:
+        if self.cache is not None and self.settings.cache_mode in (CacheMode.READWRITE, CacheMode.REFRESH):
             self.cache.put(task=request.task, request=document, response=response)
         return _result(response, cached=False, provenance="recorded", key=key)
 
@@ -194,50 +190,43 @@ class LLM:
             "params": params,
         }
 
+    def _retry_policy(self, throttle: Throttle | None = None) -> dict[str, Any]:
+        return {
+            "retry": retry_if_exception(_is_transient),
+            "wait": _wait_for(self.settings, throttle),
+            "stop": stop_after_attempt(self.settings.max_attempts) | stop_after_delay(self.settings.max_retry_seconds),
+            "before_sleep": _log_retry,
+            "reraise": True,
+        }
+
     def _call_with_retries(self, document: dict[str, Any]) -> dict[str, Any]:
-        retrying = Retrying(
-            retry=retry_if_exception(_is_transient),
-            wait=_wait_for(self.settings),
-            stop=stop_after_attempt(self.settings.max_attempts) | stop_after_delay(self.settings.max_retry_seconds),
-            before_sleep=_log_retry,
-            reraise=True,
-            **({"sleep": self._sleep} if self._sleep is not None else {}),
-        )
+        retrying = Retrying(**self._retry_policy(), **({"sleep": self._sleep} if self._sleep else {}))
         try:
-            return retrying(self._call_once, document)
+            return retrying(lambda: _parse(self._client().chat.completions.create(**_sdk_args(document)), document))
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
 
-    def _call_once(self, document: dict[str, Any]) -> dict[str, Any]:
-        completion = self._client().chat.completions.create(
-            model=document["model"],
-            messages=document["messages"],  # type: ignore[arg-type]
-            **document["params"],
-        )
-        choice = completion.choices[0] if completion.choices else None
-        usage = completion.usage
-        return {
-            "text": (choice.message.content or "") if choice else "",
-            "finish_reason": (choice.finish_reason or "stop") if choice else "empty",
-            "model": completion.model or document["model"],
-            "usage": {
-                "prompt_tokens": usage.prompt_tokens if usage else 0,
-                "completion_tokens": usage.completion_tokens if usage else 0,
-            },
-        }
+    async def _acall_with_retries(
+        self, document: dict[str, Any], request: ChatRequest, throttle: Throttle | None
+    ) -> dict[str, Any]:
+        estimate = self.counter().count_messages(document["messages"]) + request.max_tokens if throttle else 0
+        try:
+            async for attempt in AsyncRetrying(**self._retry_policy(throttle)):
+                with attempt:
+                    if throttle is not None:
+                        await throttle.acquire(estimate)
+                    completion = await self._async_client().chat.completions.create(**_sdk_args(document))
+                    return _parse(completion, document)
+        except openai.OpenAIError as exc:
+            raise self._translate(exc, document) from None
+        raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _client(self) -> openai.OpenAI:
         if self._sdk is None:
-            if self._local is not None:
-                self._local.check()
-                base_url, api_key = EMBEDDED_URL, "embedded"
-                http_client = self._http_client or httpx2.Client(transport=self._local.transport())
-            else:
-                base_url = self.settings.base_url or OPENAI_DEFAULT_URL
-                # Self-hosted servers (vLLM, Ollama, llama.cpp) usually want no key, but the SDK
-                # insists on one; a placeholder is sent only when the user gave none.
-                api_key = self.settings.api_key or "no-key"
-                http_client = self._http_client
+            base_url, api_key = self._endpoint_and_key()
+            http_client = self._http_client
+            if self._local is not None and http_client is None:
+                http_client = httpx2.Client(transport=self._local.transport())
             self._sdk = openai.OpenAI(
                 api_key=api_key,
                 base_url=base_url,
@@ -246,6 +235,29 @@ class LLM:
                 http_client=http_client,
             )
         return self._sdk
+
+    def _endpoint_and_key(self) -> tuple[str, str]:
+        if self._local is not None:
+            self._local.check()
+            return EMBEDDED_URL, "embedded"
+        # Self-hosted servers (vLLM, Ollama, llama.cpp) usually want no key, but the SDK insists
+        # on one; a placeholder is sent only when the user gave none.
+        return self.settings.base_url or OPENAI_DEFAULT_URL, self.settings.api_key or "no-key"
+
+    def _async_client(self) -> openai.AsyncOpenAI:
+        if self._async_sdk is None:
+            base_url, api_key = self._endpoint_and_key()
+            http_client = self._async_http_client
+            if self._local is not None and http_client is None:
+                http_client = httpx2.AsyncClient(transport=self._local.async_transport())
+            self._async_sdk = openai.AsyncOpenAI(
+                api_key=api_key,
+                base_url=base_url,
+                timeout=self.settings.timeout,
+                max_retries=0,
+                http_client=http_client,
+            )
+        return self._async_sdk
 
     def _translate(self, exc: openai.OpenAIError, document: dict[str, Any]) -> BackendError:
         where, model = self.endpoint, document["model"]
@@ -280,6 +292,25 @@ class LLM:
                 return ServerFailed(f"{where} failed with HTTP {exc.status_code} after retries: {detail}")
             return RequestRejected(f"{where} rejected the request (HTTP {exc.status_code}): {detail}")
         return BackendError(f"{where}: {redact(str(exc), secret)}")
+
+
+def _sdk_args(document: dict[str, Any]) -> dict[str, Any]:
+    return {"model": document["model"], "messages": document["messages"], **document["params"]}
+
+
+def _parse(completion: Any, document: dict[str, Any]) -> dict[str, Any]:
+    """An SDK ChatCompletion -> the plain dict we cache (text, finish_reason, model, usage)."""
+    choice = completion.choices[0] if completion.choices else None
+    usage = completion.usage
+    return {
+        "text": (choice.message.content or "") if choice else "",
+        "finish_reason": (choice.finish_reason or "stop") if choice else "empty",
+        "model": completion.model or document["model"],
+        "usage": {
+            "prompt_tokens": usage.prompt_tokens if usage else 0,
+            "completion_tokens": usage.completion_tokens if usage else 0,
+        },
+    }
 
 
 def _result(response: dict[str, Any], *, cached: bool, provenance: str, key: str) -> ChatResult:
@@ -318,13 +349,16 @@ def retry_after(exc: BaseException | None) -> float | None:
     return None
 
 
-def _wait_for(settings: Settings) -> Callable[[RetryCallState], float]:
+def _wait_for(settings: Settings, throttle: Throttle | None = None) -> Callable[[RetryCallState], float]:
     backoff = wait_random_exponential(multiplier=0.5, max=20)
 
     def wait(state: RetryCallState) -> float:
         asked = retry_after(state.outcome.exception() if state.outcome else None)
         if asked is not None:
-            return min(asked, _MAX_RETRY_AFTER, settings.max_retry_seconds)
+            seconds = min(asked, _MAX_RETRY_AFTER, settings.max_retry_seconds)
+            if throttle is not None:
+                throttle.pause(seconds)  # the server said so for the whole account, not one request
+            return seconds
         return float(backoff(state))
 
     return wait
@@ -343,25 +377,6 @@ def _message(exc: openai.APIStatusError) -> str:
         if isinstance(inner, dict) and inner.get("message"):
             return str(inner["message"])[:300]
     return str(exc.message)[:300]
-
-
-_KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_\-]{4})[A-Za-z0-9_\-]{8,}")
-
-
-def redact(text: str, secret: str | None = None) -> str:
-    """Remove an API key (the configured one, and anything shaped like an OpenAI key)."""
-    if secret:
-        text = text.replace(secret, "[redacted]")
-    return _KEY_PATTERN.sub(r"\1…[redacted]", text)
-
-
-def _public_url(url: str) -> str:
-    """The endpoint without credentials or query: safe to print and to hash into the cache key."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
 
 
 def open_llm(settings: Settings, *, http_client: httpx2.Client | None = None) -> LLM:

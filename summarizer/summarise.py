@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .articles import Article, ArticleMeta
-from .client import LLM, ChatRequest, ChatResult, Usage
+from .chat import ChatRequest, ChatResult, Usage
+from .client import LLM
 from .errors import OutputInvalid, UsageError
 from .prompts import LANGUAGES, LENGTHS, Prompt, render
 from .quality import Check, check_summary
+from .runner import Steps, run
 from .tokens import TokenCounter, split_to_budget
 
-__all__ = ["Summary", "summarise"]
+__all__ = ["Summary", "summarise", "summarise_steps"]
 
 # Leave a tenth of the context free: our token counts may be approximate (see tokens.py).
 _SAFETY = 0.9
@@ -46,14 +48,21 @@ class _Tally:
     calls: int = 0
     cached: int = 0
 
-    def add(self, result: ChatResult) -> ChatResult:
-        self.usage = self.usage + result.usage
-        self.calls += 1
-        self.cached += result.cached
-        return result
+    def add(self, results: list[ChatResult]) -> list[ChatResult]:
+        for result in results:
+            self.usage = self.usage + result.usage
+            self.calls += 1
+            self.cached += result.cached
+        return results
 
 
 def summarise(article: Article, llm: LLM, *, lang: str = "en", length: str = "short") -> Summary:
+    """Summarise one article through the sync client (see ``summarise_steps``)."""
+    return run(summarise_steps(article, llm, lang=lang, length=length), llm)
+
+
+def summarise_steps(article: Article, llm: LLM, *, lang: str = "en", length: str = "short") -> Steps[Summary]:
+    """The summarise task as model requests; ``llm`` is only asked about its model, never called."""
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     if length not in LENGTHS:
@@ -61,12 +70,12 @@ def summarise(article: Article, llm: LLM, *, lang: str = "en", length: str = "sh
     tally = _Tally()
     counter = llm.counter()
     limit = int(llm.context_tokens() * _SAFETY)
-    instruction, max_tokens = LENGTHS[length]
+    max_tokens = LENGTHS[length][1]
 
     whole = _prompt(article.body, article.meta, lang, length, part=None)
     if counter.count_messages(whole.messages) + max_tokens <= limit:
         chunks = [article.body]
-        result = tally.add(llm.complete(_request(whole, max_tokens, article, "summarise")))
+        (result,) = tally.add((yield [_request(whole, max_tokens, article, "summarise")]))
     else:
         partial_max = LENGTHS[_PARTIAL_LENGTH][1]
         overhead = counter.count_messages(_prompt("", article.meta, lang, _PARTIAL_LENGTH, part=(99, 99)).messages)
@@ -74,13 +83,18 @@ def summarise(article: Article, llm: LLM, *, lang: str = "en", length: str = "sh
         if budget < 64:
             raise UsageError(f"the model's context ({llm.context_tokens()} tokens) is too small to summarise in parts")
         chunks = split_to_budget(article.paragraphs, budget, counter)
-        parts = []
-        for index, chunk in enumerate(chunks, 1):
-            prompt = _prompt(chunk, article.meta, lang, _PARTIAL_LENGTH, part=(index, len(chunks)))
-            parts.append(
-                _text(tally.add(llm.complete(_request(prompt, partial_max, article, f"summarise part {index}"))))
+        # The parts are independent: a batch sends them at the same time.
+        requests = [
+            _request(
+                _prompt(chunk, article.meta, lang, _PARTIAL_LENGTH, part=(index, len(chunks))),
+                partial_max,
+                article,
+                f"summarise part {index}",
             )
-        result = _reduce(parts, article, llm, tally, lang=lang, length=length, limit=limit)
+            for index, chunk in enumerate(chunks, 1)
+        ]
+        parts = [_text(r) for r in tally.add((yield requests))]
+        result = yield from _reduce(parts, article, counter, tally, lang=lang, length=length, limit=limit)
 
     text = _text(result)
     return Summary(
@@ -100,34 +114,29 @@ def summarise(article: Article, llm: LLM, *, lang: str = "en", length: str = "sh
 
 
 def _reduce(
-    parts: list[str], article: Article, llm: LLM, tally: _Tally, *, lang: str, length: str, limit: int
-) -> ChatResult:
-    counter = llm.counter()
-    _, max_tokens = LENGTHS[length]
+    parts: list[str], article: Article, counter: TokenCounter, tally: _Tally, *, lang: str, length: str, limit: int
+) -> Steps[ChatResult]:
+    max_tokens = LENGTHS[length][1]
     partial_max = LENGTHS[_PARTIAL_LENGTH][1]
     level = 1
     while True:
         prompt = _combine_prompt(parts, article.meta, lang, length)
         if counter.count_messages(prompt.messages) + max_tokens <= limit or len(parts) <= 2:
-            return tally.add(llm.complete(_request(prompt, max_tokens, article, "summarise combine")))
+            (result,) = tally.add((yield [_request(prompt, max_tokens, article, "summarise combine")]))
+            return result
         # Too many partial summaries for one prompt: combine them in groups, level by level.
         overhead = counter.count_messages(_combine_prompt([""], article.meta, lang, _PARTIAL_LENGTH).messages)
         groups = _group(parts, limit - overhead - partial_max, counter)
-        parts = [
-            _text(
-                tally.add(
-                    llm.complete(
-                        _request(
-                            _combine_prompt(group, article.meta, lang, _PARTIAL_LENGTH),
-                            partial_max,
-                            article,
-                            f"summarise combine level {level}",
-                        )
-                    )
-                )
+        requests = [
+            _request(
+                _combine_prompt(group, article.meta, lang, _PARTIAL_LENGTH),
+                partial_max,
+                article,
+                f"summarise combine level {level}",
             )
             for group in groups
         ]
+        parts = [_text(r) for r in tally.add((yield requests))]
         level += 1
 
 

@@ -27,3 +27,22 @@ def test_embedded_model_counts_with_its_own_tokenizer() -> None:
         counter = llm.counter()
         assert counter.exact and counter.name.startswith("llama.cpp:")
         assert 400 < counter.count(load_article(SEED).body) < 900
+
+
+def test_embedded_model_through_the_async_client_gives_the_same_answer() -> None:
+    import asyncio
+
+    from summarizer.runner import arun
+    from summarizer.summarise import summarise_steps
+
+    article = load_article(SEED)
+    with open_llm(Settings.resolve(backend="local", cache_mode=CacheMode.OFF)) as llm:
+        sync = summarise(article, llm, length="headline")
+
+        async def go():  # type: ignore[no-untyped-def]
+            try:
+                return await arun(summarise_steps(article, llm, length="headline"), llm)
+            finally:
+                await llm.aclose()
+
+        assert asyncio.run(go()).text == sync.text

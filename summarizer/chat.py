@@ -1,0 +1,42 @@
+"""The value types of one model call, shared by every task and both client paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["ChatRequest", "ChatResult", "Usage"]
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    task: str
+    messages: tuple[dict[str, str], ...]
+    max_tokens: int
+    article: str = ""  # the article's id, for messages such as a replay-mode miss
+    response_schema: dict[str, Any] | None = None
+    schema_name: str = "output"
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens)
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    text: str
+    finish_reason: str
+    model: str
+    usage: Usage
+    cached: bool
+    provenance: str
+    key: str

@@ -13,6 +13,7 @@ never retried: asking again cannot fix them.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +39,7 @@ from .errors import (
     CacheMiss,
     EndpointUnreachable,
     ModelNotFound,
+    OutputInvalid,
     RequestRejected,
     ServerFailed,
 )
@@ -151,7 +153,7 @@ class LLM:
         if self.cache is not None and mode in (CacheMode.READWRITE, CacheMode.REPLAY):
             hit = self.cache.get(key)
             if hit is not None:
-                return document, key, _result(hit.response, cached=True, provenance=hit.provenance, key=key)
+                return document, key, ChatResult.of(hit.response, cached=True, provenance=hit.provenance, key=key)
         if mode is CacheMode.REPLAY:
             where = self.cache.path if self.cache is not None else "(no cache)"
             raise CacheMiss(
@@ -164,7 +166,7 @@ class LLM:
     def _store(self, request: ChatRequest, document: dict[str, Any], key: str, response: dict[str, Any]) -> ChatResult:
         if self.cache is not None and self.settings.cache_mode in (CacheMode.READWRITE, CacheMode.REFRESH):
             self.cache.put(task=request.task, request=document, response=response)
-        return _result(response, cached=False, provenance="recorded", key=key)
+        return ChatResult.of(response, cached=False, provenance="recorded", key=key)
 
     def _document(self, request: ChatRequest) -> dict[str, Any]:
         """Everything that changes the answer, and nothing secret: this is hashed and stored."""
@@ -202,9 +204,13 @@ class LLM:
     def _call_with_retries(self, document: dict[str, Any]) -> dict[str, Any]:
         retrying = Retrying(**self._retry_policy(), **({"sleep": self._sleep} if self._sleep else {}))
         try:
-            return retrying(lambda: _parse(self._client().chat.completions.create(**_sdk_args(document)), document))
+            return retrying(
+                lambda: _parse(self._client().chat.completions.create(**_sdk_args(document)), document, self.endpoint)
+            )
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
+        except json.JSONDecodeError as exc:
+            raise self._not_json(exc) from None
 
     async def _acall_with_retries(
         self, document: dict[str, Any], request: ChatRequest, throttle: Throttle | None
@@ -216,9 +222,11 @@ class LLM:
                     if throttle is not None:
                         await throttle.acquire(estimate)
                     completion = await self._async_client().chat.completions.create(**_sdk_args(document))
-                    return _parse(completion, document)
+                    return _parse(completion, document, self.endpoint)
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
+        except json.JSONDecodeError as exc:
+            raise self._not_json(exc) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _client(self) -> openai.OpenAI:
@@ -259,6 +267,10 @@ class LLM:
             )
         return self._async_sdk
 
+    def _not_json(self, exc: json.JSONDecodeError) -> OutputInvalid:
+        # The SDK lets this escape when a proxy serves an HTML error page as application/json.
+        return OutputInvalid(f"{self.endpoint} answered with a body that is not JSON: {exc.doc[:80]!r}", raw=exc.doc)
+
     def _translate(self, exc: openai.OpenAIError, document: dict[str, Any]) -> BackendError:
         where, model = self.endpoint, document["model"]
         secret = self.settings.api_key
@@ -298,12 +310,20 @@ def _sdk_args(document: dict[str, Any]) -> dict[str, Any]:
     return {"model": document["model"], "messages": document["messages"], **document["params"]}
 
 
-def _parse(completion: Any, document: dict[str, Any]) -> dict[str, Any]:
+def _parse(completion: Any, document: dict[str, Any], endpoint: str) -> dict[str, Any]:
     """An SDK ChatCompletion -> the plain dict we cache (text, finish_reason, model, usage)."""
-    choice = completion.choices[0] if completion.choices else None
-    usage = completion.usage
+    try:
+        choice = completion.choices[0] if completion.choices else None
+        usage = completion.usage
+        text = (choice.message.content or "") if choice else ""
+    except (AttributeError, TypeError, IndexError, KeyError):
+        # A proxy's HTML error page, or JSON that is not a chat completion, served with 200.
+        raise OutputInvalid(
+            f"{endpoint} answered with something that is not a chat completion: {str(completion)[:120]!r}",
+            raw=str(completion),
+        ) from None
     return {
-        "text": (choice.message.content or "") if choice else "",
+        "text": text,
         "finish_reason": (choice.finish_reason or "stop") if choice else "empty",
         "model": completion.model or document["model"],
         "usage": {
@@ -311,19 +331,6 @@ def _parse(completion: Any, document: dict[str, Any]) -> dict[str, Any]:
             "completion_tokens": usage.completion_tokens if usage else 0,
         },
     }
-
-
-def _result(response: dict[str, Any], *, cached: bool, provenance: str, key: str) -> ChatResult:
-    usage = response.get("usage") or {}
-    return ChatResult(
-        text=str(response.get("text", "")),
-        finish_reason=str(response.get("finish_reason", "stop")),
-        model=str(response.get("model", "")),
-        usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
-        cached=cached,
-        provenance=provenance,
-        key=key,
-    )
 
 
 def _is_transient(exc: BaseException) -> bool:

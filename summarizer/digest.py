@@ -32,7 +32,7 @@ __all__ = ["Digest", "DigestItem", "Failure", "LABELS", "build_digest", "expand_
 LABELS = {
     "en": {
         "title": "News digest",
-        "stories": "stories",
+        "stories": "story|stories",
         "intro": "Today's wire in {n} {stories}, the most important first.",
         "source": "Source",
         "facts": "Key facts",
@@ -42,7 +42,7 @@ LABELS = {
     },
     "ru": {
         "title": "Дайджест новостей",
-        "stories": "материалов",
+        "stories": "материал|материала|материалов",
         "intro": "Лента за день: {n} {stories}, главное — первым.",
         "source": "Источник",
         "facts": "Ключевые факты",
@@ -169,15 +169,33 @@ def build_digest(inputs: Iterable[str], llm: LLM, *, lang: str = "en", title: st
     top = ordered[0][1][0].headline
     return Digest(
         title=heading,
-        subject=f"{heading}, {day}: {top}",
+        subject=f"{heading}, {day}: {_shorten(top, 100)}",
         date=day,
         lang=lang,
-        intro=labels["intro"].format(n=len(items), stories=labels["stories"]),
+        intro=labels["intro"].format(n=len(items), stories=plural(lang, len(items), labels["stories"])),
         groups=ordered,
         failures=tuple(failures),
         model=llm.model,
         usage=usage,
     )
+
+
+def plural(lang: str, n: int, forms: str) -> str:
+    """``forms`` is "one|many" (en), "one|few|many" (ru); Kazakh nouns after numerals stay singular."""
+    options = forms.split("|")
+    if lang == "ru" and len(options) == 3:
+        if n % 10 == 1 and n % 100 != 11:
+            return options[0]
+        return options[1] if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else options[2]
+    return options[0] if n == 1 or len(options) == 1 else options[-1]
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary: inbox lists show about 80 characters of a subject."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def quality_warnings(digest: Digest) -> list[str]:

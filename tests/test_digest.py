@@ -121,3 +121,23 @@ def test_model_failure_becomes_a_note(
 def test_directories_take_article_files_only() -> None:
     paths = expand_inputs([str(ROOT / "seeds")])
     assert paths and all(p.endswith(".txt") for p in paths)
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "word"),
+    [
+        ("en", 1, "story"),
+        ("en", 3, "stories"),
+        ("ru", 1, "материал"),
+        ("ru", 3, "материала"),
+        ("ru", 5, "материалов"),
+        ("ru", 11, "материалов"),
+        ("ru", 21, "материал"),
+        ("ru", 22, "материала"),
+        ("kk", 5, "материал"),
+    ],
+)
+def test_plural(lang: str, n: int, word: str) -> None:
+    from summarizer.digest import LABELS, plural
+
+    assert plural(lang, n, LABELS[lang]["stories"]) == word

@@ -7,6 +7,8 @@ The library is the product; the CLI is a thin layer over it::
     article = load_article("seeds/000_8ce9aa6233c040a4.txt")
     with open_llm(Settings.resolve()) as llm:
         print(summarise(article, llm, lang="en", length="short").text)
+        facts = extract_facts(article, llm)  # every fact pinned: article.text[start:end] == evidence.text
+        print(facts.to_model().model_dump_json(indent=2))
 """
 
 from .articles import Article, ArticleMeta, load_article, parse_article
@@ -28,7 +30,10 @@ from .errors import (
     SummarizerError,
     UsageError,
 )
+from .facts import Facts, extract_facts
+from .factschema import FactsOut
 from .quality import Check
+from .structured import complete_model
 from .summarise import Summary, summarise
 
 __version__ = "0.1.0"
@@ -47,6 +52,8 @@ __all__ = [
     "ChatResult",
     "Check",
     "EndpointUnreachable",
+    "Facts",
+    "FactsOut",
     "InputError",
     "LocalModelUnavailable",
     "ModelNotFound",
@@ -59,6 +66,8 @@ __all__ = [
     "SummarizerError",
     "Usage",
     "UsageError",
+    "complete_model",
+    "extract_facts",
     "load_article",
     "open_llm",
     "parse_article",

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from .client import open_llm, redact
 from .config import Backend, CacheMode, Settings
 from .digest import build_digest, quality_warnings, render_html, render_text
 from .errors import QualityCheckFailed, SummarizerError, UsageError
+from .facts import extract_facts, read_glossary
+from .factschema import FactsOut
 from .mail import SmtpTarget, build_message, send
 from .prompts import LANGUAGES, LENGTHS
 from .quality import failed
@@ -132,6 +135,32 @@ def _write(path: str, data: bytes) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def _cmd_facts(args: argparse.Namespace) -> int:
+    if args.schema:
+        print(json.dumps(FactsOut.model_json_schema(), indent=2, ensure_ascii=False))
+        return 0
+    if args.path is None:
+        raise UsageError("give an article file (or - for stdin), or --schema")
+    glossary = read_glossary(args.glossary) if args.glossary else None
+    settings = _settings(args)
+    article = load_article(args.path)
+    with open_llm(settings) as llm:
+        facts = extract_facts(article, llm, lang=args.lang, keep_ungrounded=args.keep_ungrounded, glossary=glossary)
+    out = facts.to_model()
+    print(out.markdown() if args.format == "md" else out.model_dump_json(indent=2))
+    if facts.dropped:
+        # The same invented fact drafted in several parts of a long article is listed once.
+        seen = Counter(str(d) for d in facts.dropped)
+        shown = "; ".join(f"{what}{f' (x{n})' if n > 1 else ''}" for what, n in list(seen.items())[:5])
+        more = f"; and {len(seen) - 5} more" if len(seen) > 5 else ""
+        fate = "kept with null offsets" if args.keep_ungrounded else "left out (--keep-ungrounded shows them)"
+        print(
+            f"{PROG}: warning: {len(facts.dropped)} fact(s) not supported by the article, {fate}: {shown}{more}",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def _report_checks(checks: Sequence[Any], *, strict: bool) -> int:
     bad = failed(list(checks))
     for check in bad:
@@ -227,6 +256,24 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--send-to", nargs="+", default=[], metavar="ADDRESS", help="deliver via SUMMARIZER_SMTP_URL")
     d.add_argument("--strict", action="store_true", help="exit 3 (and send nothing) when a quality check fails")
     d.set_defaults(handler=_cmd_digest)
+
+    f = sub.add_parser("facts", parents=[common, model], help="extract facts, each pinned to its span of the article")
+    f.add_argument("path", nargs="?", help="article file, or - for stdin")
+    f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
+    f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
+    f.add_argument("--format", choices=["json", "md"], default="json", help="json (default) or md (Markdown)")
+    f.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        help="language of names and roles (default: the article's); evidence stays as written",
+    )
+    f.add_argument(
+        "--glossary", help="CSV of term spellings: a header row of language codes (en,ru,kk), one term per row"
+    )
+    f.add_argument(
+        "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
+    )
+    f.set_defaults(handler=_cmd_facts)
 
     c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
     c.add_argument("action", choices=["stats", "clear", "export", "import"])

@@ -175,7 +175,10 @@ class LLM:
             "temperature": self.settings.temperature,
             "seed": self.settings.seed,
         }
-        if self._local is not None:
+        if self._local is not None and request.response_schema is None:
+            # The penalties stop a small model looping in free text. A structured answer must
+            # repeat the article's words verbatim (names, evidence, quotes) and its own keys,
+            # which they would punish; the schema's grammar bounds its shape instead.
             from .local import LOCAL_SAMPLING
 
             params.update(LOCAL_SAMPLING)

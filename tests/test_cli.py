@@ -194,3 +194,79 @@ def test_cp1251_and_html_reach_the_model_decoded_and_clean(
     assert "Алматы" in ru_prompt
     assert "Yergali Bulegenov" in html_prompt
     assert "window.alert" not in html_prompt and "<p>" not in html_prompt
+
+
+# -- facts ----------------------------------------------------------------------------------
+
+SEED_ANSWER = json.loads((ROOT / "tests" / "data" / "facts" / "seed_answer.json").read_text(encoding="utf-8"))
+INVENTED = {"speaker": "Yergali Bulegenov", "quote": "Kazakhstan will buy every lift Mogilev makes."}
+
+
+@pytest.fixture
+def facts_server(server: FakeOpenAI) -> FakeOpenAI:
+    server.default = Reply(json.dumps({**SEED_ANSWER, "quotes": [*SEED_ANSWER["quotes"], INVENTED]}))
+    return server
+
+
+def test_facts_json_drops_an_invented_quote_and_says_so(
+    facts_server: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "facts", str(SEED))
+    data = json.loads(out)
+    assert code == 0
+    assert list(data) == [
+        "article",
+        "people",
+        "organisations",
+        "places",
+        "dates",
+        "quotes",
+        "figures",
+        "topics",
+        "extraction",
+    ]  # noqa: E501
+    seed = SEED.read_text(encoding="utf-8")
+    assert all(seed[q["evidence"]["start"] : q["evidence"]["end"]] == q["quote"] for q in data["quotes"])
+    assert INVENTED["quote"] not in out and data["extraction"]["dropped"] == 1
+    assert err.count("\n") == 1 and "1 fact(s) not supported by the article" in err
+    assert "quote 'Kazakhstan will buy every lift Mogilev makes.': not verbatim in the article" in err
+
+
+def test_facts_keep_ungrounded(facts_server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "facts", str(SEED), "--keep-ungrounded")
+    (kept,) = [q for q in json.loads(out)["quotes"] if not q["evidence"]["grounded"]]
+    assert code == 0 and kept["quote"] == INVENTED["quote"]
+    assert (kept["evidence"]["start"], kept["evidence"]["end"], kept["evidence"]["alignment"]) == (None, None, "none")
+    assert "kept with null offsets" in err
+
+
+def test_facts_markdown(facts_server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "facts", str(SEED), "--format", "md")
+    assert code == 0 and out.startswith("# Facts: 000_8ce9aa6233c040a4\n")
+    assert "- **Yergali Bulegenov** (Ambassador Extraordinary" in out and "[113:200, exact]" in out
+    assert "## Figures\n\n- none found" in out
+
+
+def test_facts_schema_needs_no_article_and_no_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "facts", "--schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "FactsOut"
+    assert {"article", "people", "quotes", "extraction"} <= set(schema["properties"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["facts"], "give an article file"),
+        (["facts", str(SEED), "--glossary", "/nonexistent/g.csv"], "cannot read glossary"),
+    ],
+)
+def test_facts_usage_errors_are_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "") and err.count("\n") == 1 and message in err
+
+
+@pytest.mark.parametrize("kind", ["empty", "binary", "missing", "directory"])
+def test_facts_bad_input(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "facts", str(_bad_files(tmp_path)[kind]))
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "Traceback" not in err

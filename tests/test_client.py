@@ -167,3 +167,15 @@ def test_the_key_never_reaches_the_cache(tmp_path: Path) -> None:
     cache.close()
     for path in tmp_path.iterdir():
         assert KEY.encode() not in path.read_bytes()
+
+
+def test_local_penalties_apply_to_free_text_only(tmp_path: Path) -> None:
+    """A structured answer copies the article verbatim; repetition penalties would push it off the text."""
+    llm = LLM(Settings(backend=Backend.LOCAL, local_model=str(tmp_path / "model.gguf"), cache_mode=CacheMode.OFF))
+    free = llm._document(REQUEST)["params"]
+    structured = llm._document(
+        ChatRequest(task="facts", messages=REQUEST.messages, max_tokens=20, response_schema={"type": "object"})
+    )["params"]  # noqa: E501
+    assert free["frequency_penalty"] > 0 and free["presence_penalty"] > 0
+    assert "frequency_penalty" not in structured and "presence_penalty" not in structured
+    assert structured["response_format"]["json_schema"]["schema"] == {"type": "object"}

@@ -90,3 +90,31 @@ def test_seed_digest_replays_from_the_cache(env: dict[str, str], tmp_path: Path)
     assert recorded("summarise", "English as two or three sentences")["response"]["text"].split("\n")[0] in (
         parsed.get_body(("plain",)).get_content()
     )
+
+
+def test_seed_facts_replay_from_the_hand_written_fixture(env: dict[str, str]) -> None:
+    done = cli("facts", str(SEED), "--backend", "local", "--cache-mode", "replay", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    data = json.loads(done.stdout)
+    assert data["extraction"]["cached"] is True and data["extraction"]["dropped"] == 0
+    assert [p["name"] for p in data["people"]] == ["Yergali Bulegenov", "Vladimir Domanevsky"]
+    assert data["dates"][0] | {"evidence": None} == {
+        "what": "meeting of business leaders of Mogilev Oblast and Kazakhstan in Mogilev",
+        "date": "2016-01",
+        "precision": "month",
+        "qualifier": "no later than",
+        "evidence": None,
+    }
+    text = SEED.read_bytes().decode("utf-8")
+    spans = [
+        item["evidence"]
+        for kind in ("people", "organisations", "places", "dates", "quotes", "topics")
+        for item in data[kind]
+    ]  # noqa: E501
+    assert len(spans) == 24
+    for evidence in spans:
+        assert text[evidence["start"] : evidence["end"]] == evidence["text"]
+    (record,) = [r for r in RECORDS if r["task"] == "facts"]
+    assert record["provenance"] == "hand-written"
+    assert record["request"]["params"]["response_format"]["json_schema"]["name"] == "FactsDraft"

@@ -23,7 +23,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date as Date
-from typing import Any
+from typing import Any, Literal
 
 from .factschema import (
     DateDraft,
@@ -57,6 +57,7 @@ _SINGULAR = {
     "figures": "figure",
     "topics": "topic",
 }
+_PRECISION: dict[int, Literal["year", "month", "day"]] = {4: "year", 7: "month", 10: "day"}
 _QUOTE_MARKS = "\"'“”„«»‘’‚‹›` "
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?(?!\d)")
 _SCALES = {
@@ -190,8 +191,9 @@ def _date(drafted: DateDraft, evidence: Evidence, wire_date: str | None) -> Date
     if len(value) == 10 and not _day_supported(value, evidence.text, wire_date):
         # Never an invented day: keep what the evidence supports, the month.
         value, qualifier = value[:7], ("in" if qualifier == "on" else qualifier)
-    precision = {4: "year", 7: "month", 10: "day"}[len(value)]
-    return DateOut(what=drafted.what, date=value, precision=precision, qualifier=qualifier, evidence=evidence)  # type: ignore[arg-type]
+    return DateOut(
+        what=drafted.what, date=value, precision=_PRECISION[len(value)], qualifier=qualifier, evidence=evidence
+    )
 
 
 def _day_supported(value: str, evidence: str, wire_date: str | None) -> bool:

@@ -28,7 +28,19 @@ from .client import LLM, ChatRequest, ChatResult, Usage
 from .errors import InputError, UsageError
 from .factground import Dropped, named_in, pin_draft, word_set
 from .factmerge import merge
-from .factschema import ArticleFacts, ExtractionOut, FactsDraft, FactsOut
+from .factschema import (
+    ArticleFacts,
+    DateOut,
+    ExtractionOut,
+    FactsDraft,
+    FactsOut,
+    FigureOut,
+    OrganisationOut,
+    PersonOut,
+    PlaceOut,
+    QuoteOut,
+    TopicOut,
+)
 from .grounding import locate
 from .prompts import LANGUAGES, Prompt, render
 from .structured import complete_model, strict_schema
@@ -59,13 +71,13 @@ class Part:
 class Facts:
     article: Article
     lang: str
-    people: tuple[Any, ...]
-    organisations: tuple[Any, ...]
-    places: tuple[Any, ...]
-    dates: tuple[Any, ...]
-    quotes: tuple[Any, ...]
-    figures: tuple[Any, ...]
-    topics: tuple[Any, ...]
+    people: tuple[PersonOut, ...]
+    organisations: tuple[OrganisationOut, ...]
+    places: tuple[PlaceOut, ...]
+    dates: tuple[DateOut, ...]
+    quotes: tuple[QuoteOut, ...]
+    figures: tuple[FigureOut, ...]
+    topics: tuple[TopicOut, ...]
     dropped: tuple[Dropped, ...]
     keep_ungrounded: bool
     model: str

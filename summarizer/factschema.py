@@ -20,16 +20,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "ArticleFacts",
     "DATE_PATTERN",
     "DateDraft",
     "DateOut",
     "Evidence",
+    "ExtractionOut",
     "FactsDraft",
     "FactsOut",
     "FigureDraft",
     "FigureOut",
-    "ArticleFacts",
-    "ExtractionOut",
     "OrganisationDraft",
     "OrganisationOut",
     "PersonDraft",

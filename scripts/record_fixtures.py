@@ -2,7 +2,10 @@
 
 Every entry recorded from a model is recorded again, on the embedded model, by running the
 commands below through the real CLI; entries written by hand (provenance ``hand-written``) are
-kept as they are. Run it after a deliberate prompt change:
+kept as they are. The hand-written translations of the seed (``tests/data/translations/
+seed_ru.txt`` and ``seed_kk.txt``) are stored as the answers to the exact requests that
+``translate SEED --to ru|kk --backend local`` sends, rebuilt here from the current prompt, so
+they follow a prompt change too. Run it after a deliberate prompt change:
 
     .venv/bin/python scripts/record_fixtures.py
 """
@@ -19,13 +22,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "cache.jsonl"
 SEED = "seeds/000_8ce9aa6233c040a4.txt"
+TRANSLATIONS = ROOT / "tests" / "data" / "translations"
+GLOSSARY = "tests/data/translations/glossary.csv"
 
 # (argv for `summarizer`) run on the embedded model; keep in step with tests/test_e2e_replay.py.
+# The translation with the glossary is a different request from the hand-written ones (the
+# glossary is in the prompt), so it records the embedded model's own Kazakh: the garbage the
+# checks must catch.
 RECORDINGS = [
     ["summarise", SEED],
     ["summarise", SEED, "--length", "bullets"],
     ["summarise", SEED, "--lang", "kk"],
+    ["translate", SEED, "--to", "kk", "--glossary", GLOSSARY],
 ]
+HAND_WRITTEN_TRANSLATIONS = {"ru": TRANSLATIONS / "seed_ru.txt", "kk": TRANSLATIONS / "seed_kk.txt"}
+NOTE = (
+    "written by hand for this project by its AI coding assistant (no model output): a faithful {lang}"
+    " translation of the seed, so that `translate --to {lang}` replays a good translation end to end"
+)
 
 
 def main() -> int:
@@ -38,13 +52,18 @@ def main() -> int:
             os.environ.pop(name, None)
         os.chdir(ROOT)
         cache = Cache(Path(tmp) / "cache.sqlite")
+        translations = hand_written_translations()
         if FIXTURE.exists():
             kept = [
                 line
                 for line in FIXTURE.read_text(encoding="utf-8").splitlines()
-                if line.strip() and json.loads(line)["provenance"] == "hand-written"
+                if line.strip() and _keep(json.loads(line), {entry["key"] for entry in translations})
             ]
             cache.import_jsonl(io.StringIO("\n".join(kept)), source=str(FIXTURE))
+        for entry in translations:
+            if cache.get(entry["key"]) is None:  # unchanged entries keep their date
+                print("hand-written:", entry["task"], entry["note"][:60], file=sys.stderr)
+                cache.put(**{k: v for k, v in entry.items() if k != "key"})
         for argv in RECORDINGS:
             print("recording:", " ".join(argv), file=sys.stderr)
             code = cli(argv)
@@ -55,6 +74,61 @@ def main() -> int:
         FIXTURE.write_text("\n".join(records) + "\n", encoding="utf-8")
         print(f"wrote {len(records)} entries to {FIXTURE.relative_to(ROOT)}", file=sys.stderr)
     return 0
+
+
+def _keep(record: dict, fresh: set[str]) -> bool:  # type: ignore[type-arg]
+    """Hand-written entries stay, except translations whose request the current prompt no longer sends."""
+    if record["provenance"] != "hand-written":
+        return False
+    return not record["task"].startswith("translate") or record["key"] in fresh
+
+
+def hand_written_translations() -> list[dict]:  # type: ignore[type-arg]
+    """The seed's hand-written translations as answers to the requests `translate --backend local` sends."""
+    from summarizer.articles import load_article
+    from summarizer.cache import cache_key
+    from summarizer.client import LLM, ChatRequest, ChatResult, Usage
+    from summarizer.config import Backend, CacheMode, Settings
+    from summarizer.translate import translate
+
+    llm = LLM(Settings(backend=Backend.LOCAL, cache_mode=CacheMode.OFF))
+    counter = llm.counter()
+    entries = []
+    for lang, path in HAND_WRITTEN_TRANSLATIONS.items():
+        text = path.read_text(encoding="utf-8").strip()
+        sent: list[ChatRequest] = []
+
+        def answer(request: ChatRequest, text: str = text, sent: list[ChatRequest] = sent) -> ChatResult:
+            sent.append(request)
+            usage = Usage(counter.count_messages(request.messages), counter.count(text))
+            return ChatResult(text, "stop", llm.model, usage, cached=False, provenance="hand-written", key="")
+
+        llm.complete = answer  # type: ignore[method-assign]
+        result = translate(load_article(ROOT / SEED), llm, lang=lang)
+        failing = [c.name for c in result.checks if not c.passed]
+        if len(sent) != 1 or failing:
+            raise SystemExit(f"the hand-written {lang} translation fails its checks: {failing}")
+        (request,) = sent
+        document = llm._document(request)
+        entries.append(
+            {
+                "key": cache_key(document),
+                "task": request.task,
+                "request": document,
+                "response": {
+                    "text": text,
+                    "finish_reason": "stop",
+                    "model": llm.model,
+                    "usage": {
+                        "prompt_tokens": counter.count_messages(request.messages),
+                        "completion_tokens": counter.count(text),
+                    },
+                },
+                "provenance": "hand-written",
+                "note": NOTE.format(lang={"ru": "Russian", "kk": "Kazakh"}[lang]),
+            }
+        )
+    return entries
 
 
 def _export(cache: object) -> str:

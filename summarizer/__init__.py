@@ -7,6 +7,8 @@ The library is the product; the CLI is a thin layer over it::
     article = load_article("seeds/000_8ce9aa6233c040a4.txt")
     with open_llm(Settings.resolve()) as llm:
         print(summarise(article, llm, lang="en", length="short").text)
+        kazakh = translate(article, llm, lang="kk", glossary=load_glossary("names.csv"))
+        print(kazakh.text, [c for c in kazakh.checks if not c.passed])
 """
 
 from .articles import Article, ArticleMeta, load_article, parse_article
@@ -28,8 +30,11 @@ from .errors import (
     SummarizerError,
     UsageError,
 )
+from .fidelity import check_translation
+from .glossary import Glossary, Term, load_glossary
 from .quality import Check
 from .summarise import Summary, summarise
+from .translate import Translation, translate
 
 __version__ = "0.1.0"
 
@@ -47,6 +52,7 @@ __all__ = [
     "ChatResult",
     "Check",
     "EndpointUnreachable",
+    "Glossary",
     "InputError",
     "LocalModelUnavailable",
     "ModelNotFound",
@@ -57,10 +63,15 @@ __all__ = [
     "Settings",
     "Summary",
     "SummarizerError",
+    "Term",
+    "Translation",
     "Usage",
     "UsageError",
+    "check_translation",
     "load_article",
+    "load_glossary",
     "open_llm",
     "parse_article",
     "summarise",
+    "translate",
 ]

@@ -27,6 +27,7 @@ def test_public_api_is_pinned() -> None:
             "ChatResult",
             "Check",
             "EndpointUnreachable",
+            "Glossary",
             "InputError",
             "LocalModelUnavailable",
             "ModelNotFound",
@@ -37,12 +38,17 @@ def test_public_api_is_pinned() -> None:
             "Settings",
             "Summary",
             "SummarizerError",
+            "Term",
+            "Translation",
             "Usage",
             "UsageError",
+            "check_translation",
             "load_article",
+            "load_glossary",
             "open_llm",
             "parse_article",
             "summarise",
+            "translate",
         ]
     )
     for name in summarizer.__all__:

@@ -86,7 +86,7 @@ def _numbers_check(source: str, translation: str, source_lang: str, target_lang:
     wanted = read_figures(source, source_lang)
     lost = compare(wanted, read_figures(translation, target_lang))
     if lost:
-        return Check("numbers", False, "missing or changed: " + ", ".join(lost))
+        return Check("numbers", False, "missing or changed: " + _listed(lost))
     count = sum(wanted.values.values()) + sum(wanted.months.values()) + sum(wanted.weekdays.values())
     return Check("numbers", True, f"all {count} numbers, months and weekdays of the source are there")
 
@@ -99,9 +99,15 @@ def _glossary_check(
     terms = glossary.select(source, lang=source_lang, target=target_lang)
     missing = [term for term in terms if find_term(translation, term.form(target_lang), lang=target_lang) is None]
     if missing:
-        listed = ", ".join(f"{t.form(target_lang)} (for {t.form(source_lang)})" for t in missing)
+        listed = _listed([f"{t.form(target_lang)} (for {t.form(source_lang)})" for t in missing])
         return Check("glossary", False, f"{len(missing)} of {len(terms)} terms not in their house spelling: {listed}")
     return Check("glossary", True, f"all {len(terms)} glossary terms of the source are there")
+
+
+def _listed(items: list[str], limit: int = 12) -> str:
+    """A readable list: a long article can lose dozens of figures, and one line should stay readable."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _paragraphs_check(source: str, translation: str) -> Check:

@@ -90,7 +90,8 @@ def load_glossary(path: str | Path) -> Glossary:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"glossary {file} is not UTF-8 text") from None
-    return parse_glossary(text, name=str(file))
+    glossary = parse_glossary(text, name=f"glossary {file}")
+    return Glossary(languages=glossary.languages, terms=glossary.terms, path=str(file))
 
 
 def parse_glossary(text: str, *, name: str = "glossary") -> Glossary:
@@ -112,7 +113,7 @@ def parse_glossary(text: str, *, name: str = "glossary") -> Glossary:
         forms = tuple((code, cell.strip()) for code, cell in zip(header, row, strict=True) if cell.strip())
         if len(forms) >= 2:  # a term in one language only maps to nothing
             terms.append(Term(forms))
-    return Glossary(languages=tuple(header), terms=tuple(terms), path=name)
+    return Glossary(languages=tuple(header), terms=tuple(terms))
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,15 @@ Reading rules, per language:
 * Digits inside words count (``COVID-19``); Kazakh case endings after a hyphen do not disturb
   the number (``450-ге``).
 * Small numbers written as words in the translation (``три``, ``үш``) may stand for digits of the
-  source: style guides spell out numbers below ten.
+  source: style guides spell out numbers below ten. Likewise a bare scale word (``тысяча``,
+  ``миллион``) may stand for ``1,000`` or ``1 million``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 __all__ = ["Figures", "compare", "read_figures"]
@@ -86,6 +87,7 @@ class Figures:
     months: Counter[int]
     weekdays: Counter[int]
     spelled: Counter[int]  # small numbers written as words (ru/kk): index 0 is one, 9 is ten
+    bare: Counter[int] = field(default_factory=Counter)  # scale words with no number before them: power of ten
 
     @property
     def empty(self) -> bool:
@@ -103,20 +105,29 @@ def read_figures(text: str, lang: str) -> Figures:
     text = _DOTTED_DATE.sub(" ", text)
     pattern = _NUMBER["en" if key == "en" else "local"]
     scales = [
-        (re.compile(rf"[\s\u00a0\u202f-]?(?:{words})(?!\w)", re.IGNORECASE), power) for words, power in _SCALE[key]
+        (re.compile(rf"[\s\u00a0\u202f-]?((?:{words})(?!\w))", re.IGNORECASE), power) for words, power in _SCALE[key]
     ]
+    scaled: set[int] = set()
     for match in pattern.finditer(text):
         value = _value(match.group(), key)
         for scale, power in scales:
-            if scale.match(text, match.end()):
+            hit = scale.match(text, match.end())
+            if hit:
                 value = value * (Decimal(10) ** power)
+                scaled.add(hit.start(1))
                 break
         values[value] += 1
+    bare: Counter[int] = Counter()
+    for scale, power in scales:
+        for hit in scale.finditer(text):
+            if hit.start(1) not in scaled and (hit.start(1) == 0 or not text[hit.start(1) - 1].isalnum()):
+                bare[power] += 1
     return Figures(
         values=values,
         months=months,
         weekdays=_names(text, _WEEKDAYS[key], key),
         spelled=_names(text, _NUMBER_WORDS.get(key, []), key),
+        bare=bare,
     )
 
 
@@ -128,12 +139,17 @@ def compare(source: Figures, translation: Figures) -> list[str]:
     translation spells that number out.
     """
     lost: list[str] = []
-    spelled = Counter(translation.spelled)
+    spelled, bare = Counter(translation.spelled), Counter(translation.bare)
     for value, count in sorted(source.values.items()):
         short = count - translation.values.get(value, 0)
         if short > 0 and value == value.to_integral_value() and 1 <= value <= 10:
             covered = min(short, spelled[int(value) - 1])
             spelled[int(value) - 1] -= covered
+            short -= covered
+        power = len(str(int(value))) - 1 if value == value.to_integral_value() else -1
+        if short > 0 and power in (3, 6, 9, 12) and value == Decimal(10) ** power:
+            covered = min(short, bare[power])
+            bare[power] -= covered
             short -= covered
         if short > 0:
             lost.append(_plain(value) + (f" (x{short})" if short > 1 else ""))

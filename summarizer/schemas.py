@@ -101,6 +101,7 @@ class SummaryOut(_Model):
 
 class TranslationOut(_Model):
     translation: str
+    cyrillic: str | None  # with --script latn: the Cyrillic the model wrote and the checks judged
     language: str
     script: str
     alphabet: str
@@ -120,6 +121,7 @@ class TranslationOut(_Model):
     def of(cls, t: Translation) -> TranslationOut:
         return cls(
             translation=t.text,
+            cyrillic=t.cyrillic if t.script == "latn" else None,
             language=t.lang,
             script=t.script,
             alphabet=t.alphabet,

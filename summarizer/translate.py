@@ -5,6 +5,8 @@ the dateline too). An article whose prompt and translation fit the model's conte
 answer's output budget goes in one call; a longer one is split on paragraph boundaries
 (``split_to_budget``). Each part is sent with only the glossary terms that occur in it, and with
 the previous part's last paragraph as already translated, so that names stay spelt one way.
+A paragraph too long for one part is cut between sentences and its translated pieces are joined
+back into one paragraph.
 
 Every part's answer is checked against its source (``fidelity.check_translation``). A part that
 fails is asked again once, with the failures stated after the article; the better of the two
@@ -28,7 +30,7 @@ from .fidelity import check_translation
 from .glossary import Glossary
 from .prompts import LANGUAGES, Prompt, render
 from .quality import Check, failed
-from .tokens import split_to_budget
+from .tokens import TokenCounter, split_to_budget
 from .translit import ALPHABET_NAME, to_latin
 
 __all__ = ["SCRIPTS", "TARGETS", "Translation", "translate"]
@@ -103,16 +105,15 @@ def translate(
     source = source_text(article)
     run = _Run(llm, article, source_lang, lang, glossary)
     chunks = _chunks(source, run)
-    parts: list[str] = []
+    cyrillic = ""
     reasons: list[str] = []
     context = ""
-    for index, chunk in enumerate(chunks, 1):
+    for index, (chunk, joiner) in enumerate(chunks, 1):
         part = (index, len(chunks)) if len(chunks) > 1 else None
         text, reason = _translate_part(chunk, run, part=part, context=context)
-        parts.append(text)
+        cyrillic += text + joiner
         reasons.append(reason)
         context = _tail(split_paragraphs(text)[-1] if text.strip() else "")
-    cyrillic = "\n\n".join(parts)
     finish = "length" if "length" in reasons else reasons[-1]
     checks = check_translation(
         source, cyrillic, source_lang=source_lang, target_lang=lang, glossary=glossary, finish_reason=finish
@@ -142,7 +143,8 @@ def source_text(article: Article) -> str:
     return unicodedata.normalize("NFC", article.text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def _chunks(source: str, run: _Run) -> list[str]:
+def _chunks(source: str, run: _Run) -> list[tuple[str, str]]:
+    """The parts to send, each with what joins its translation to the next ("" after the last)."""
     counter = run.llm.counter()
     limit = int(run.llm.context_tokens() * _SAFETY)
     factor = _EXPANSION.get((run.source_lang, run.lang), _DEFAULT_EXPANSION)
@@ -150,7 +152,7 @@ def _chunks(source: str, run: _Run) -> list[str]:
     if counter.count_messages(whole.messages) + _output_budget(counter.count(source), factor) <= limit and (
         counter.count(source) * factor <= _MAX_OUTPUT - 64
     ):
-        return [source]
+        return [(source, "")]
     # Room for the instructions, every glossary term, and a full context paragraph.
     overhead = counter.count_messages(
         _prompt("", run, part=(99, 99), context="я" * _CONTEXT_CHARS, failures=_WORST_FAILURES).messages
@@ -162,7 +164,27 @@ def _chunks(source: str, run: _Run) -> list[str]:
         raise UsageError(
             f"the model's context ({run.llm.context_tokens()} tokens) is too small to translate even one paragraph"
         )
-    return split_to_budget(split_paragraphs(source), budget, counter)
+    return _pack(split_paragraphs(source), budget, counter)
+
+
+def _pack(paragraphs: list[str], budget: int, counter: TokenCounter) -> list[tuple[str, str]]:
+    """Whole paragraphs per part; a paragraph longer than a part is cut between sentences, and its
+    pieces are joined back with a space (not a paragraph break) in the part and in the translation."""
+    units: list[tuple[str, bool]] = []  # (text, ends a paragraph)
+    for paragraph in paragraphs:
+        pieces = [p.replace("\n\n", " ") for p in split_to_budget([paragraph], budget, counter)]
+        units.extend((piece, i == len(pieces) - 1) for i, piece in enumerate(pieces))
+    parts: list[tuple[str, str]] = []
+    text, used = "", 0
+    for i, (unit, _) in enumerate(units):
+        size = counter.count(unit) + 2
+        if text and used + size > budget:
+            parts.append((text, "\n\n" if units[i - 1][1] else " "))
+            text, used = "", 0
+        text += (("\n\n" if units[i - 1][1] else " ") if text else "") + unit
+        used += size
+    parts.append((text, ""))
+    return parts
 
 
 def _output_budget(source_tokens: int, factor: float) -> int:

@@ -209,6 +209,7 @@ def test_translate_to_kazakh_latin(kazakh_server: FakeOpenAI, capsys: pytest.Cap
     data = json.loads(out)
     assert code == 0
     assert data["translation"] == to_latin(SEED_KK.strip())
+    assert data["cyrillic"] == SEED_KK.strip()  # what the checks judged
     assert "Qazaqstan" in data["translation"] and "Қ" not in data["translation"]
     assert (data["language"], data["script"], data["alphabet"]) == ("kk", "latn", "kazakh-latin-2021")
     assert data["calls"] == 1 and data["retried"] == 0

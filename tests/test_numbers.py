@@ -43,6 +43,8 @@ def test_numbers_are_read_the_local_way(text: str, lang: str, values: list[str])
         ("in May 2024", "в мае 2024 года", "ru"),
         ("the two countries, 3 projects", "три проекта", "ru"),  # a small digit may be spelled out
         ("from 24,500 to 11.4", "от 11,4 до 24 500", "ru"),
+        ("1,000 people and 1 million tonnes", "тысяча человек и миллион тонн", "ru"),
+        ("1,000 people", "1 мың адам", "kk"),
     ],
 )
 def test_translations_that_keep_the_figures(source: str, translation: str, lang: str) -> None:
@@ -60,6 +62,8 @@ def test_translations_that_keep_the_figures(source: str, translation: str, lang:
         ("in 2022 and again in 2022", "в 2022 году", "ru", ["2022"]),
         ("2022, 2022 and 2022", "в 2022 году", "ru", ["2022 (x2)"]),
         ("3 projects", "проекты", "ru", ["3"]),
+        ("1,000 people and 2,000 tonnes", "тысяча человек и 2 тонны", "ru", ["2000"]),
+        ("1,000 people", "1 тысяча человек", "ru", []),
     ],
 )
 def test_lost_figures_are_named(source: str, translation: str, lang: str, lost: list[str]) -> None:

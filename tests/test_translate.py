@@ -176,3 +176,26 @@ def test_guillemets() -> None:
 def test_source_text_keeps_header_and_trailer_but_normalises_lines() -> None:
     article = parse_article(b"date 2015-11-25 MOGILEV. KAZINFORM One.\r\n\r\nTwo. Source: BELTA\r\n", name="x")
     assert source_text(article) == "date 2015-11-25 MOGILEV. KAZINFORM One.\n\nTwo. Source: BELTA"
+
+
+def test_a_paragraph_longer_than_a_part_stays_one_paragraph() -> None:
+    sentences = " ".join(f"Sentence number {i} says that the port handled more grain this year." for i in range(60))
+    article = parse_article(f"First paragraph.\n\n{sentences}\n\nLast paragraph.".encode(), name="long")
+
+    def echo(user: str) -> tuple[str, str]:
+        return _sent(user), "stop"
+
+    llm, bodies = scripted(echo, context=2500)
+    result = translate(article, llm, lang="ru")
+    assert result.chunks > 2
+    parts = [_sent(b["messages"][-1]["content"]) for b in bodies if "rejected" not in b["messages"][-1]["content"]]
+    # The long paragraph's pieces are joined with spaces: a break comes only after the first paragraph.
+    assert all(p.count("\n\nSentence") == p.startswith("First paragraph.") for p in parts)
+    assert result.cyrillic == source_text(article)  # the echoed parts join back into the same three paragraphs
+    assert len(split_paragraphs(result.cyrillic)) == 3
+
+
+def _sent(user: str) -> str:
+    found = re.search(r"<article>\n(.*)\n</article>", user, re.S)
+    assert found
+    return found.group(1)

@@ -9,6 +9,9 @@ The library is the product; the CLI is a thin layer over it::
         print(summarise(article, llm, lang="en", length="short").text)
         facts = extract_facts(article, llm)  # every fact pinned: article.text[start:end] == evidence.text
         print(facts.to_model().model_dump_json(indent=2))
+
+        kazakh = translate(article, llm, lang="kk", glossary=load_glossary("names.csv"))
+        print(kazakh.text, [c for c in kazakh.checks if not c.passed])
 """
 
 from .articles import Article, ArticleMeta, load_article, parse_article
@@ -32,9 +35,12 @@ from .errors import (
 )
 from .facts import Facts, extract_facts
 from .factschema import FactsOut
+from .fidelity import check_translation
+from .glossary import Glossary, Term, load_glossary
 from .quality import Check
 from .structured import complete_model
 from .summarise import Summary, summarise
+from .translate import Translation, translate
 
 __version__ = "0.1.0"
 
@@ -54,6 +60,7 @@ __all__ = [
     "EndpointUnreachable",
     "Facts",
     "FactsOut",
+    "Glossary",
     "InputError",
     "LocalModelUnavailable",
     "ModelNotFound",
@@ -64,12 +71,17 @@ __all__ = [
     "Settings",
     "Summary",
     "SummarizerError",
+    "Term",
+    "Translation",
     "Usage",
     "UsageError",
     "complete_model",
     "extract_facts",
+    "check_translation",
     "load_article",
+    "load_glossary",
     "open_llm",
     "parse_article",
     "summarise",
+    "translate",
 ]

@@ -26,11 +26,14 @@ from .digest import build_digest, quality_warnings, render_html, render_text
 from .errors import QualityCheckFailed, SummarizerError, UsageError
 from .facts import extract_facts, read_glossary
 from .factschema import FactsOut
+from .fidelity import check_translation
+from .glossary import load_glossary
 from .mail import SmtpTarget, build_message, send
 from .prompts import LANGUAGES, LENGTHS
 from .quality import failed
-from .schemas import SummaryOut
+from .schemas import CheckOut, CheckReportOut, SummaryOut, TranslationOut
 from .summarise import summarise
+from .translate import SCRIPTS, TARGETS, source_text, translate
 
 __all__ = ["main", "summarise_main"]
 
@@ -158,6 +161,56 @@ def _cmd_facts(args: argparse.Namespace) -> int:
             f"{PROG}: warning: {len(facts.dropped)} fact(s) not supported by the article, {fate}: {shown}{more}",
             file=sys.stderr,
         )
+
+
+def _cmd_translate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    article = load_article(args.path)
+    glossary = load_glossary(args.glossary) if args.glossary else None
+    with open_llm(settings) as llm:
+        if llm.backend == Backend.LOCAL.value and sys.stderr.isatty() and not args.json:
+            print(
+                f"{PROG}: using the embedded {llm.model} (tiny: its Russian and Kazakh fail the checks;"
+                " set OPENAI_BASE_URL for real quality)",
+                file=sys.stderr,
+            )
+        result = translate(article, llm, lang=args.lang, script=args.script, glossary=glossary)
+    if args.json:
+        print(TranslationOut.of(result).model_dump_json(indent=2))
+    else:
+        print(result.text)
+    return _report_checks(result.checks, strict=args.strict)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    source = load_article(args.source)
+    translation = load_article(args.translation)
+    glossary = load_glossary(args.glossary) if args.glossary else None
+    checks = check_translation(
+        source_text(source),
+        source_text(translation),
+        source_lang=source.language,
+        target_lang=args.lang,
+        glossary=glossary,
+    )
+    bad = failed(list(checks))
+    if args.json:
+        report = CheckReportOut(
+            passed=not bad,
+            source=source.path,
+            translation=translation.path,
+            source_language=source.language,
+            language=args.lang,
+            glossary=glossary.path if glossary else None,
+            checks=[CheckOut.of(c) for c in checks],
+        )
+        print(report.model_dump_json(indent=2))
+    else:
+        for check in checks:
+            print(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}")
+    if bad:
+        print(f"{PROG}: {len(bad)} of {len(checks)} checks failed", file=sys.stderr)
+        return QualityCheckFailed.exit_code
     return 0
 
 
@@ -274,6 +327,28 @@ def _parser() -> argparse.ArgumentParser:
         "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
     )
     f.set_defaults(handler=_cmd_facts)
+
+    t = sub.add_parser("translate", parents=[common, model], help="translate an article into Russian or Kazakh")
+    t.add_argument("path", help="article file, or - for stdin")
+    t.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="target language")
+    t.add_argument(
+        "--script",
+        choices=list(SCRIPTS),
+        default="cyrl",
+        help="Kazakh script: cyrl (default) or latn, the 2021 Latin alphabet by transliteration",
+    )
+    t.add_argument("--glossary", help="CSV of house spellings; header row names languages, e.g. en,ru,kk")
+    t.add_argument("--json", action="store_true", help="print the translation with its metadata and checks as JSON")
+    t.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
+    t.set_defaults(handler=_cmd_translate)
+
+    k = sub.add_parser("check", parents=[common], help="check a translation against its source (no model call)")
+    k.add_argument("source", help="the source article file, or - for stdin")
+    k.add_argument("translation", help="its translation, a file")
+    k.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="language of the translation")
+    k.add_argument("--glossary", help="CSV of house spellings to check names against")
+    k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
+    k.set_defaults(handler=_cmd_check)
 
     c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
     c.add_argument("action", choices=["stats", "clear", "export", "import"])

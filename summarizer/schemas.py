@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict
 from .articles import Article
 from .quality import Check
 from .summarise import Summary
+from .translate import Translation
 
-__all__ = ["ArticleOut", "CheckOut", "SummaryOut", "UsageOut"]
+__all__ = ["ArticleOut", "CheckOut", "CheckReportOut", "SummaryOut", "TranslationOut", "UsageOut"]
 
 
 class _Model(BaseModel):
@@ -96,3 +97,59 @@ class SummaryOut(_Model):
             checks=[CheckOut.of(c) for c in s.checks],
             article=ArticleOut.of(s.article),
         )
+
+
+class TranslationOut(_Model):
+    translation: str
+    cyrillic: str | None  # with --script latn: the Cyrillic the model wrote and the checks judged
+    language: str
+    script: str
+    alphabet: str
+    model: str
+    backend: str
+    usage: UsageOut
+    cached: bool
+    calls: int
+    chunks: int
+    retried: int
+    finish_reason: str
+    glossary_terms: list[list[str]]
+    checks: list[CheckOut]
+    article: ArticleOut
+
+    @classmethod
+    def of(cls, t: Translation) -> TranslationOut:
+        return cls(
+            translation=t.text,
+            cyrillic=t.cyrillic if t.script == "latn" else None,
+            language=t.lang,
+            script=t.script,
+            alphabet=t.alphabet,
+            model=t.model,
+            backend=t.backend,
+            usage=UsageOut(
+                prompt_tokens=t.usage.prompt_tokens,
+                completion_tokens=t.usage.completion_tokens,
+                total_tokens=t.usage.total_tokens,
+            ),
+            cached=t.cached,
+            calls=t.calls,
+            chunks=t.chunks,
+            retried=t.retried,
+            finish_reason=t.finish_reason,
+            glossary_terms=[list(pair) for pair in t.terms],
+            checks=[CheckOut.of(c) for c in t.checks],
+            article=ArticleOut.of(t.article),
+        )
+
+
+class CheckReportOut(_Model):
+    """What ``summarizer check`` prints with --json: the verdict and every check's evidence."""
+
+    passed: bool
+    source: str | None
+    translation: str | None
+    source_language: str
+    language: str
+    glossary: str | None
+    checks: list[CheckOut]

@@ -29,6 +29,7 @@ def test_public_api_is_pinned() -> None:
             "EndpointUnreachable",
             "Facts",
             "FactsOut",
+            "Glossary",
             "InputError",
             "LocalModelUnavailable",
             "ModelNotFound",
@@ -39,14 +40,19 @@ def test_public_api_is_pinned() -> None:
             "Settings",
             "Summary",
             "SummarizerError",
+            "Term",
+            "Translation",
             "Usage",
             "UsageError",
             "complete_model",
             "extract_facts",
+            "check_translation",
             "load_article",
+            "load_glossary",
             "open_llm",
             "parse_article",
             "summarise",
+            "translate",
         ]
     )
     for name in summarizer.__all__:

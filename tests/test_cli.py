@@ -270,3 +270,113 @@ def test_facts_usage_errors_are_one_line(argv: list[str], message: str, capsys: 
 def test_facts_bad_input(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "facts", str(_bad_files(tmp_path)[kind]))
     assert (code, out) == (2, "") and err.count("\n") == 1 and "Traceback" not in err
+
+
+# -- translate and check --------------------------------------------------------------------------
+
+TRANSLATIONS = ROOT / "tests" / "data" / "translations"
+SEED_KK = (TRANSLATIONS / "seed_kk.txt").read_text(encoding="utf-8")
+GLOSSARY = str(TRANSLATIONS / "glossary.csv")
+
+
+@pytest.fixture
+def kazakh_server(server: FakeOpenAI) -> FakeOpenAI:
+    server.default = Reply(SEED_KK)
+    return server
+
+
+def test_translate_to_kazakh_against_a_loopback_server(
+    kazakh_server: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "translate", str(SEED), "--to", "kk", "--glossary", GLOSSARY)
+    assert (code, out, err) == (0, SEED_KK.strip() + "\n", "")
+    assert len(kazakh_server.requests) == 1
+    sent = kazakh_server.requests[0].body["messages"][-1]["content"]
+    assert "- Yergali Bulegenov = Ерғали Бұлегенов" in sent
+
+
+def test_translate_to_kazakh_latin(kazakh_server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    from summarizer.translit import to_latin
+
+    code, out, _ = run(capsys, "translate", str(SEED), "--to", "kk", "--script", "latn", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["translation"] == to_latin(SEED_KK.strip())
+    assert data["cyrillic"] == SEED_KK.strip()  # what the checks judged
+    assert "Qazaqstan" in data["translation"] and "Қ" not in data["translation"]
+    assert (data["language"], data["script"], data["alphabet"]) == ("kk", "latn", "kazakh-latin-2021")
+    assert data["calls"] == 1 and data["retried"] == 0
+    assert {c["name"]: c["passed"] for c in data["checks"]}["language"] is True
+
+
+def test_strict_translation_against_a_server_that_returns_garbage(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    garbage = (TRANSLATIONS / "seed__kk__bad__garbage.json").read_text(encoding="utf-8")
+    server.default = Reply(json.loads(garbage)["translation"])
+    code, out, err = run(capsys, "translate", str(SEED), "--to", "kk", "--strict")
+    assert code == 3
+    assert out.startswith("date 2015-11-25")  # the text is still shown to the editor
+    assert "check 'no_repetition' failed" in err and "under --strict" in err
+    assert len(server.requests) == 2  # asked once more with the failures stated
+    assert "rejected by the editor's checks" in server.requests[1].body["messages"][-1]["content"]
+
+
+def test_translate_re_ask_that_fixes_it(server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    server.script = [Reply((TRANSLATIONS / "seed_ru.txt").read_text(encoding="utf-8"))]  # Russian, not Kazakh
+    server.default = Reply(SEED_KK)
+    code, out, err = run(capsys, "translate", str(SEED), "--to", "kk", "--strict")
+    assert (code, out, err) == (0, SEED_KK.strip() + "\n", "")
+    assert len(server.requests) == 2
+    assert "- language: it reads as ru" in server.requests[1].body["messages"][-1]["content"]
+
+
+def test_translate_bad_input_and_options(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "translate", str(tmp_path / "nope.txt"), "--to", "ru")
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    code, _, err = run(capsys, "translate", str(SEED), "--to", "ru", "--glossary", str(tmp_path / "g.csv"))
+    assert code == 2 and "glossary" in err and "no such file" in err
+    code, _, err = run(capsys, "translate", str(SEED), "--to", "ru", "--script", "latn")
+    assert code == 2 and "Kazakh only" in err
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [("seed__kk__good__none", 0), ("seed__kk__bad__number_dropped", 3), ("seed__kk__bad__name_misspelled", 3)],
+)
+def test_check_exit_codes(case: str, code: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    translation = tmp_path / "t.txt"
+    translation.write_text(json.loads((TRANSLATIONS / f"{case}.json").read_text(encoding="utf-8"))["translation"])
+    got, out, err = run(capsys, "check", str(SEED), str(translation), "--to", "kk", "--glossary", GLOSSARY)
+    assert got == code
+    assert ("FAIL" in out) == (code == 3) and ("checks failed" in err) == (code == 3)
+
+
+def test_check_json_lists_every_check_with_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(SEED), str(TRANSLATIONS / "seed_ru.txt"), "--to", "kk", "--json")
+    data = json.loads(out)
+    assert code == 3 and data["passed"] is False
+    verdicts = {c["name"]: c for c in data["checks"]}
+    assert not verdicts["language"]["passed"] and "this is Russian" in verdicts["language"]["detail"]
+    assert verdicts["paragraphs"]["passed"] and verdicts["paragraphs"]["detail"] == "2 paragraphs for the source's 2"
+    assert (data["source_language"], data["language"], data["glossary"]) == ("en", "kk", None)
+
+
+def test_check_bad_files_are_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", str(SEED), str(tmp_path / "missing.txt"), "--to", "ru")
+    assert (code, out) == (2, "") and err.startswith("summarizer: error:") and err.count("\n") == 1
+
+
+def test_summarise_in_russian_gets_the_vocabulary_check(server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
+    server.default = Reply(
+        "Перевалочность грузовищ в торговище возросталась, сообщил журналистникам портовик во вторничестве,"
+        " и контейнерность на маршрутнике почти вдвоёмная."
+    )
+    code, out, err = run(capsys, "summarise", str(SEED), "--lang", "ru", "--json")
+    assert code == 0
+    checks = {c["name"]: c["passed"] for c in json.loads(out)["checks"]}
+    assert checks["vocabulary"] is False and checks["language"] is True
+    assert "check 'vocabulary' failed" in err

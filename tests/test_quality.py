@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.quality import check_summary, failed, repetition
+from summarizer.quality import check_summary, failed, loop, repetition
 
 GOOD_EN = "Kazakhstan wants joint investment projects in Belarus. The ambassador met the Mogilev governor."
 
@@ -59,3 +59,37 @@ def test_repetition_measure() -> None:
 def test_failed_filters() -> None:
     checks = check_summary("", lang="en", finish_reason="stop")
     assert {c.name for c in failed(checks)} == {"not_empty", "language"}
+
+
+@pytest.mark.parametrize(
+    ("words", "unit", "count"),
+    [
+        ("болып жатыр болып жатыр болып жатыр екен", "болып жатыр", 3),
+        ("a b c d e a b c d e a b c d e a b c d e", "a b c d e", 4),
+        ("one two one two three", "", 0),  # twice is not a loop
+    ],
+)
+def test_back_to_back_loops(words: str, unit: str, count: int) -> None:
+    assert loop(words.split()) == (unit, count)
+
+
+def test_a_short_loop_in_a_long_text_fails() -> None:
+    """20 repeats in 600 words are 3 % of its 4-grams: the share misses it, the loop check does not."""
+    text = " ".join(f"w{i}" for i in range(600)) + " " + "ағаш өңдеушілікті, " * 20
+    names = {c.name: c for c in check_summary(text, lang="en", finish_reason="stop", length="medium")}
+    assert not names["no_repetition"].passed and "20 times in a row" in names["no_repetition"].detail
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "failing"),
+    [
+        ("Перевалочность грузовищ в торговище возросталась, сообщил журналистникам портовик во вторничестве "
+         "и переменчивых коридорах.", "ru", {"vocabulary"}),
+        ("Кыргызстандын өкмөтү жаңы мыйзамды кабыл алды жана шайлоо өттү деп билдирди.", "kk", {"language"}),
+        ("Қазақстан Беларусьте ірі бірлескен инвестициялық жобаларды іске асыруға ниетті.", "kk", set()),
+    ],
+)  # fmt: skip
+def test_summaries_in_russian_and_kazakh_get_the_language_checks(text: str, lang: str, failing: set[str]) -> None:
+    checks = check_summary(text, lang=lang, finish_reason="stop")
+    assert {"language", "vocabulary"} <= {c.name for c in checks}
+    assert {c.name for c in failed(checks)} == failing

@@ -40,3 +40,17 @@ class ChatResult:
     cached: bool
     provenance: str
     key: str
+
+    @classmethod
+    def of_response(cls, response: dict[str, Any], *, cached: bool, provenance: str, key: str) -> ChatResult:
+        """The plain dict the cache stores (text, finish_reason, model, usage) -> a result."""
+        usage = response.get("usage") or {}
+        return cls(
+            text=str(response.get("text", "")),
+            finish_reason=str(response.get("finish_reason", "stop")),
+            model=str(response.get("model", "")),
+            usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
+            cached=cached,
+            provenance=provenance,
+            key=key,
+        )

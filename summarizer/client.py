@@ -26,7 +26,6 @@ from tenacity import (
     retry_if_exception,
     stop_after_attempt,
     stop_after_delay,
-    wait_random_exponential,
 )
 
 from .cache import Cache, cache_key
@@ -41,7 +40,7 @@ from .errors import (
     RequestRejected,
     ServerFailed,
 )
-from .ratelimit import Throttle
+from .ratelimit import Throttle, retry_after, retry_wait
 from .redact import public_url, redact
 from .tokens import TokenCounter, context_window, counter_for_model
 
@@ -52,7 +51,6 @@ log = logging.getLogger(__name__)
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 EMBEDDED_URL = "http://embedded.invalid/v1"  # never resolved: the local transport answers it
 _RETRY_STATUS = {408, 409, 429}
-_MAX_RETRY_AFTER = 60.0
 
 
 class LLM:
@@ -151,7 +149,11 @@ class LLM:
         if self.cache is not None and mode in (CacheMode.READWRITE, CacheMode.REPLAY):
             hit = self.cache.get(key)
             if hit is not None:
-                return document, key, _result(hit.response, cached=True, provenance=hit.provenance, key=key)
+                return (
+                    document,
+                    key,
+                    ChatResult.of_response(hit.response, cached=True, provenance=hit.provenance, key=key),
+                )
         if mode is CacheMode.REPLAY:
             where = self.cache.path if self.cache is not None else "(no cache)"
             raise CacheMiss(
@@ -164,7 +166,50 @@ class LLM:
     def _store(self, request: ChatRequest, document: dict[str, Any], key: str, response: dict[str, Any]) -> ChatResult:
         if self.cache is not None and self.settings.cache_mode in (CacheMode.READWRITE, CacheMode.REFRESH):
             self.cache.put(task=request.task, request=document, response=response)
-        return _result(response, cached=False, provenance="recorded", key=key)
+        return ChatResult.of_response(response, cached=False, provenance="recorded", key=key)
+
+    def is_cached(self, request: ChatRequest) -> bool:
+        """Would the cache answer ``request``? (``--dry-run`` asks; nothing is sent.)"""
+        if self.cache is None or self.settings.cache_mode not in (CacheMode.READWRITE, CacheMode.REPLAY):
+            return False
+        return self.cache.get(cache_key(self._document(request))) is not None
+
+    # -- the Batch API (``--openai-batch``; driven by batchapi.py) ---------------------------
+
+    def batch_line(self, request: ChatRequest) -> dict[str, Any]:
+        """One line of a Batch API input file; ``custom_id`` is the request's cache key."""
+        doc = self._document(request)
+        return {"custom_id": cache_key(doc), "method": "POST", "url": "/v1/chat/completions", "body": _sdk_args(doc)}
+
+    def submit_batch(self, jsonl: bytes) -> str:
+        upload = self._batch_call(lambda sdk: sdk.files.create(file=("requests.jsonl", jsonl), purpose="batch"))
+        # Not retried: a create whose answer was lost may exist already, and a second one is paid twice.
+        create = lambda sdk: sdk.batches.create(  # noqa: E731
+            input_file_id=upload.id, endpoint="/v1/chat/completions", completion_window="24h"
+        )
+        return str(self._batch_call(create, retry=False).id)
+
+    def batch_state(self, batch_id: str) -> tuple[str, str | None, str | None]:
+        """(status, output file id, error file id) of a submitted batch."""
+        batch = self._batch_call(lambda sdk: sdk.batches.retrieve(batch_id))
+        return str(batch.status), batch.output_file_id, batch.error_file_id
+
+    def batch_file(self, file_id: str) -> str:
+        return str(self._batch_call(lambda sdk: sdk.files.content(file_id).text))
+
+    def store_answer(self, request: ChatRequest, body: dict[str, Any]) -> ChatResult:
+        """A chat completion that arrived another way (a Batch API output line) -> the cache."""
+        document = self._document(request)
+        parsed = _parse(openai.types.chat.ChatCompletion.model_validate(body), document)
+        return self._store(request, document, cache_key(document), parsed)
+
+    def _batch_call(self, call: Callable[[openai.OpenAI], Any], *, retry: bool = True) -> Any:
+        try:
+            return Retrying(**self._retry_policy())(call, self._client()) if retry else call(self._client())
+        except openai.NotFoundError:
+            raise ModelNotFound(f"{self.endpoint} has no Batch API (HTTP 404): run without --openai-batch") from None
+        except openai.OpenAIError as exc:
+            raise self._translate(exc, {"model": self.model}) from None
 
     def _document(self, request: ChatRequest) -> dict[str, Any]:
         """Everything that changes the answer, and nothing secret: this is hashed and stored."""
@@ -193,7 +238,7 @@ class LLM:
     def _retry_policy(self, throttle: Throttle | None = None) -> dict[str, Any]:
         return {
             "retry": retry_if_exception(_is_transient),
-            "wait": _wait_for(self.settings, throttle),
+            "wait": retry_wait(self.settings.max_retry_seconds, throttle),
             "stop": stop_after_attempt(self.settings.max_attempts) | stop_after_delay(self.settings.max_retry_seconds),
             "before_sleep": _log_retry,
             "reraise": True,
@@ -313,55 +358,12 @@ def _parse(completion: Any, document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _result(response: dict[str, Any], *, cached: bool, provenance: str, key: str) -> ChatResult:
-    usage = response.get("usage") or {}
-    return ChatResult(
-        text=str(response.get("text", "")),
-        finish_reason=str(response.get("finish_reason", "stop")),
-        model=str(response.get("model", "")),
-        usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
-        cached=cached,
-        provenance=provenance,
-        key=key,
-    )
-
-
 def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in _RETRY_STATUS or exc.status_code >= 500
     return False
-
-
-def retry_after(exc: BaseException | None) -> float | None:
-    """Seconds the server asked us to wait (``Retry-After`` or ``retry-after-ms``), if any."""
-    if not isinstance(exc, openai.APIStatusError):
-        return None
-    headers = exc.response.headers
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value:
-            try:
-                return max(0.0, float(value) * scale)
-            except ValueError:
-                continue  # an HTTP date: rare from LLM servers; fall back to backoff
-    return None
-
-
-def _wait_for(settings: Settings, throttle: Throttle | None = None) -> Callable[[RetryCallState], float]:
-    backoff = wait_random_exponential(multiplier=0.5, max=20)
-
-    def wait(state: RetryCallState) -> float:
-        asked = retry_after(state.outcome.exception() if state.outcome else None)
-        if asked is not None:
-            seconds = min(asked, _MAX_RETRY_AFTER, settings.max_retry_seconds)
-            if throttle is not None:
-                throttle.pause(seconds)  # the server said so for the whole account, not one request
-            return seconds
-        return float(backoff(state))
-
-    return wait
 
 
 def _log_retry(state: RetryCallState) -> None:

@@ -7,9 +7,12 @@ The library is the product; the CLI is a thin layer over it::
     article = load_article("seeds/000_8ce9aa6233c040a4.txt")
     with open_llm(Settings.resolve()) as llm:
         print(summarise(article, llm, lang="en", length="short").text)
+
+A batch (``summarizer batch``): ``run_batch(plan(find_inputs("wire/"), outlets), llm, BatchOptions(out=...))``.
 """
 
 from .articles import Article, ArticleMeta, load_article, parse_article
+from .batch import BatchOptions, find_inputs, plan, run_batch
 from .cache import Cache
 from .client import LLM, ChatRequest, ChatResult, Usage, open_llm
 from .config import Backend, CacheMode, Settings
@@ -28,7 +31,9 @@ from .errors import (
     SummarizerError,
     UsageError,
 )
+from .outlets import Outlet, load_outlets
 from .quality import Check
+from .report import JobResult
 from .summarise import Summary, summarise
 
 __version__ = "0.1.0"
@@ -40,6 +45,7 @@ __all__ = [
     "AuthenticationFailed",
     "Backend",
     "BackendError",
+    "BatchOptions",
     "Cache",
     "CacheMiss",
     "CacheMode",
@@ -48,8 +54,10 @@ __all__ = [
     "Check",
     "EndpointUnreachable",
     "InputError",
+    "JobResult",
     "LocalModelUnavailable",
     "ModelNotFound",
+    "Outlet",
     "OutputInvalid",
     "QualityCheckFailed",
     "RequestRejected",
@@ -59,8 +67,12 @@ __all__ = [
     "SummarizerError",
     "Usage",
     "UsageError",
+    "find_inputs",
     "load_article",
+    "load_outlets",
     "open_llm",
     "parse_article",
+    "plan",
+    "run_batch",
     "summarise",
 ]

@@ -14,6 +14,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from .articles import load_article
@@ -137,6 +138,53 @@ def _cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import BatchOptions, find_inputs, plan, run_batch
+    from .outlets import DEFAULT_OUTLET, load_outlets
+    from .pricing import dry_run, load_pricing
+    from .progress import for_terminal
+
+    tasks = tuple(t.strip() for t in args.tasks.split(",") if t.strip()) if args.tasks else None
+    options = BatchOptions(
+        out=Path(args.out),
+        outlets=load_outlets(Path(args.outlets)) if args.outlets else (DEFAULT_OUTLET,),
+        tasks=tasks,
+        concurrency=args.concurrency,
+        rpm=args.rpm,
+        tpm=args.tpm,
+        openai_batch=args.openai_batch,
+        poll_seconds=args.poll_seconds,
+        pricing=Path(args.pricing) if args.pricing else None,
+    )
+    jobs = plan(find_inputs(args.input), options.outlets, options.tasks)  # usage errors before any work
+    with open_llm(_settings(args)) as llm:
+        if args.dry_run:
+            pricing = load_pricing(options.pricing)
+            estimate = dry_run(jobs, llm, pricing=pricing, batch_api=args.openai_batch)
+            print(json.dumps(estimate.as_dict(), indent=2, ensure_ascii=False))
+            if estimate.failed:
+                raise SummarizerError(f"{len(estimate.failed)} input(s) would fail: {_names(estimate.failed)}")
+            return 0
+        results = run_batch(jobs, llm, options, progress=for_terminal())
+    done = [r for r in results if r.status == "done"]
+    cached = sum(bool(r.result.get("cached")) for r in done)
+    earlier = sum(r.resumed for r in done)
+    print(f"{len(results)} job(s): {len(done)} done ({cached} from the cache, {earlier} by an earlier run)")
+    print(f"report: {options.out / 'report.json'}; for editors: {options.out / 'index.html'}")
+    bad = {r.input: r.error or r.status for r in results if r.status != "done"}
+    if bad:
+        raise SummarizerError(f"{len(results) - len(done)} job(s) not done, from {len(bad)} input(s): {_names(bad)}")
+    return 0
+
+
+def _names(reasons: dict[str, str], limit: int = 10) -> str:
+    shown = "; ".join(
+        reason if name in reason else f"{name} ({reason})" for name, reason in list(reasons.items())[:limit]
+    )
+    more = f"; and {len(reasons) - limit} more (see report.json)" if len(reasons) > limit else ""
+    return shown + more
+
+
 def _open_out(path: str) -> Any:
     if path == "-":
         return open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)
@@ -178,6 +226,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary with its metadata as JSON")
     p.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
     p.set_defaults(handler=_cmd_summarise)
+
+    b = sub.add_parser("batch", parents=[common, model], help="many articles, many tasks, many outlets")
+    b.add_argument("input", help="a folder of articles, a glob ('wire/*.txt'), or a JSONL file of {id, text}")
+    b.add_argument("--out", required=True, help="output folder (also holds the job ledger: rerun to resume)")
+    b.add_argument("--tasks", help="comma-separated, e.g. summary,summary:ru (default: each outlet's tasks)")
+    b.add_argument("--outlets", help="TOML file of outlets (default: one English outlet named 'default')")
+    b.add_argument("--concurrency", type=int, default=8, help="requests in flight (default 8)")
+    b.add_argument("--rpm", type=int, help="requests per minute to stay under")
+    b.add_argument("--tpm", type=int, help="tokens per minute to stay under (estimated before sending)")
+    b.add_argument("--dry-run", action="store_true", help="count tokens and estimate the cost; send nothing")
+    b.add_argument("--openai-batch", action="store_true", help="use OpenAI's Batch API (half price, within 24 h)")
+    b.add_argument("--poll-seconds", type=float, default=30.0, help="--openai-batch: seconds between looks")
+    b.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
+    b.set_defaults(handler=_cmd_batch)
 
     c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
     c.add_argument("action", choices=["stats", "clear", "export", "import"])

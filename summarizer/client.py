@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx2
 import openai
+from openai.types.chat import ChatCompletion
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -200,7 +201,7 @@ class LLM:
     def store_answer(self, request: ChatRequest, body: dict[str, Any]) -> ChatResult:
         """A chat completion that arrived another way (a Batch API output line) -> the cache."""
         document = self._document(request)
-        parsed = _parse(openai.types.chat.ChatCompletion.model_validate(body), document)
+        parsed = _parse(ChatCompletion.model_validate(body), document)
         return self._store(request, document, cache_key(document), parsed)
 
     def _batch_call(self, call: Callable[[openai.OpenAI], Any], *, retry: bool = True) -> Any:
@@ -247,20 +248,22 @@ class LLM:
     def _call_with_retries(self, document: dict[str, Any]) -> dict[str, Any]:
         retrying = Retrying(**self._retry_policy(), **({"sleep": self._sleep} if self._sleep else {}))
         try:
-            return retrying(lambda: _parse(self._client().chat.completions.create(**_sdk_args(document)), document))
+            return retrying(lambda: _parse(self._client().post("/chat/completions", **_chat(document)), document))
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
 
     async def _acall_with_retries(
         self, document: dict[str, Any], request: ChatRequest, throttle: Throttle | None
     ) -> dict[str, Any]:
-        estimate = self.counter().count_messages(document["messages"]) + request.max_tokens if throttle else 0
+        # Tokenizing costs client CPU: only a limiter with a TPM budget needs the estimate.
+        wanted = throttle is not None and getattr(throttle, "needs_tokens", True)
+        estimate = self.counter().count_messages(document["messages"]) + request.max_tokens if wanted else 0
         try:
             async for attempt in AsyncRetrying(**self._retry_policy(throttle)):
                 with attempt:
                     if throttle is not None:
                         await throttle.acquire(estimate)
-                    completion = await self._async_client().chat.completions.create(**_sdk_args(document))
+                    completion = await self._async_client().post("/chat/completions", **_chat(document))
                     return _parse(completion, document)
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
@@ -341,6 +344,14 @@ class LLM:
 
 def _sdk_args(document: dict[str, Any]) -> dict[str, Any]:
     return {"model": document["model"], "messages": document["messages"], **document["params"]}
+
+
+def _chat(document: dict[str, Any]) -> dict[str, Any]:
+    """``post`` arguments for a chat completion. ``chat.completions.create`` would first walk the
+    parameters through the SDK's TypedDict transform, which has nothing to do on our plain JSON
+    but costs 1.5 ms of CPU per request (measured: 4.9 -> 3.4 ms), a third of a batch's client CPU.
+    The request, the response model, the errors and the retries are the same."""
+    return {"body": _sdk_args(document), "cast_to": ChatCompletion}
 
 
 def _parse(completion: Any, document: dict[str, Any]) -> dict[str, Any]:

@@ -68,6 +68,11 @@ class RateLimiter:
                 capacity = max(1.0, limit * _BURST_SECONDS / 60.0)
                 self._buckets[name] = _Bucket(float(limit), capacity, capacity, now)
 
+    @property
+    def needs_tokens(self) -> bool:
+        """Whether ``acquire`` uses its token estimate (callers skip counting when not)."""
+        return self.tpm is not None
+
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self.clock() + seconds)
 

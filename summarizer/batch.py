@@ -219,10 +219,16 @@ class Runner:
     out: Path
     progress: Progress
     results: list[JobResult] = field(default_factory=list)
+    _done: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._done = self.ledger.done()
 
     def done_before(self, job: Job, fp: str) -> JobResult | None:
+        if self._done.get(job.id) != fp:
+            return None
         row = self.ledger.get(job.id)
-        if row is None or row.status != "done" or row.fingerprint != fp:
+        if row is None or row.status != "done":
             return None
         if not (self.out / str(row.result.get("output", ""))).is_file():
             return None  # the output was removed: do it again (from the cache, at no cost)

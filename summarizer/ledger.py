@@ -94,6 +94,10 @@ class Ledger:
         ).fetchone()
         return LedgerRow(row[0], row[1], row[2], row[3], row[4], json.loads(row[5])) if row else None
 
+    def done(self) -> dict[str, str]:
+        """job id -> fingerprint of every done job: one query up front instead of one per job."""
+        return dict(self._db.execute("SELECT id, fingerprint FROM jobs WHERE status = 'done'").fetchall())
+
     def counts(self) -> dict[str, int]:
         return dict(self._db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall())
 

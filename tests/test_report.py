@@ -76,10 +76,15 @@ def test_html_escapes_hostile_articles_ids_and_answers(tmp_path: Path, clean_env
     assert 'href="pages/default/' in index and "checks failed" in index
 
 
-def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "out.txt"
     write_atomic(target, "old\n")
-    with pytest.raises(TypeError):
-        write_atomic(target, 42)  # type: ignore[arg-type]  # fails half-way, after the temporary file exists
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("summarizer.report.os.replace", disk_full)  # fails after the new text is written
+    with pytest.raises(OSError):
+        write_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # and the temporary file is gone

@@ -207,7 +207,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=400, help="requests for the concurrent modes (default 400)")
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--latency", type=float, default=0.1, help="server latency in seconds (default 0.1)")
-    parser.add_argument("--sequential-n", type=int, default=50, help="requests for the sequential loop")
+    parser.add_argument("--sequential-n", type=int, default=100, help="requests for the sequential loop")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--serve", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -2,7 +2,7 @@
 
 A *job* is one article, one outlet, one task (``tasks.py``). The batch
 
-1. finds its inputs (``find_inputs``): a folder, a glob, or a JSONL file of ``{"id", "text"}``
+1. finds its inputs (``inputs.py``): a folder, a glob, or a JSONL file of ``{"id", "text"}``
    records; an input that cannot be read is a failed job with its reason, not a crash;
 2. plans the jobs (``plan``): inputs x outlets x each outlet's tasks;
 3. runs them (``run_batch``) on the SDK's async client: ``workers`` jobs at a time, at most
@@ -21,18 +21,16 @@ A *job* is one article, one outlet, one task (``tasks.py``). The batch
 from __future__ import annotations
 
 import asyncio
-import glob
 import hashlib
-import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .articles import Article, load_article, parse_article
+from .articles import Article
 from .client import LLM
-from .errors import EndpointUnreachable, InputError, ServerFailed, SummarizerError, UsageError
+from .errors import EndpointUnreachable, ServerFailed, SummarizerError, UsageError
+from .inputs import Input, find_inputs
 from .ledger import Ledger
 from .outlets import DEFAULT_OUTLET, Outlet
 from .ratelimit import RateLimiter
@@ -42,28 +40,6 @@ from .runner import Steps, arun
 from .tasks import TaskContext, TaskName
 
 __all__ = ["BatchOptions", "Input", "Job", "Progress", "find_inputs", "plan", "run_batch"]
-
-
-@dataclass(frozen=True)
-class Input:
-    """Where one article comes from: a file, or one line of a JSONL file (read when its turn comes)."""
-
-    id: str  # unique in the batch, safe as a file name
-    label: str  # how errors name it: the path, or ``file.jsonl:LINE``
-    path: Path
-    line: int = 0  # JSONL: 1-based line number
-    offset: int = -1  # JSONL: byte offset of the line; -1 for a whole file
-    problem: str = ""  # known bad before reading (a broken JSONL line)
-
-    def load(self) -> Article:
-        if self.problem:
-            raise InputError(self.problem)
-        if self.offset < 0:
-            return replace(load_article(self.path), id=self.id)
-        with open(self.path, "rb") as handle:
-            handle.seek(self.offset)
-            record = json.loads(handle.readline())
-        return parse_article(str(record["text"]).encode("utf-8"), name=self.id, path=self.label)
 
 
 @dataclass(frozen=True)
@@ -112,79 +88,6 @@ class Silent:
     def note(self, message: str) -> None: ...
 
     def close(self) -> None: ...
-
-
-# -- inputs ------------------------------------------------------------------------------------
-
-_UNSAFE = re.compile(r"[^\w.-]+")
-
-
-def find_inputs(source: str) -> list[Input]:
-    """A folder (its files, not recursive, hidden ones skipped), a glob, a JSONL file, or one file."""
-    path = Path(source).expanduser()
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-        if not files:
-            raise UsageError(f"{path} has no files to process")
-    elif path.is_file() and path.suffix.lower() == ".jsonl":
-        return _jsonl_inputs(path)
-    elif path.is_file():
-        files = [path]
-    else:
-        files = sorted(Path(p) for p in glob.glob(source, recursive=True) if Path(p).is_file())
-        if not files:
-            raise UsageError(f"{source}: no such file or folder, and no file matches it as a pattern")
-    ids = _unique_ids([p.stem for p in files], [p.as_posix() for p in files])
-    return [Input(id=i, label=str(p), path=p) for i, p in zip(ids, files, strict=True)]
-
-
-def _jsonl_inputs(path: Path) -> list[Input]:
-    found: list[tuple[str, int, int, str]] = []
-    offset = 0
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            start, offset = offset, offset + len(raw)
-            if not raw.strip():
-                continue
-            problem, name = "", f"line-{number}"
-            try:
-                record = json.loads(raw)
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                    problem = 'not a {"id", "text"} record (no "text" string)'
-                elif record.get("id") in (None, ""):
-                    problem = 'the record has no "id"'
-                else:
-                    name = str(record["id"])
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                problem = f"not JSON ({exc})"
-            found.append((name, number, start, problem))
-    if not found:
-        raise UsageError(f"{path} has no records")
-    ids = _unique_ids([f[0] for f in found], [f"{f[0]}-line-{f[1]}" for f in found])
-    return [
-        Input(id=i, label=f"{path}:{n}", path=path, line=n, offset=o, problem=f"{path}:{n}: {p}" if p else "")
-        for i, (_, n, o, p) in zip(ids, found, strict=True)
-    ]
-
-
-def _unique_ids(names: Sequence[str], fallbacks: Sequence[str]) -> list[str]:
-    """File-safe ids; clashing names fall back to a longer form, then a counter."""
-    slugs = [_slug(n) for n in names]
-    clashes = {s for s in slugs if slugs.count(s) > 1} if len(set(slugs)) < len(slugs) else set()
-    seen: set[str] = set()
-    out = []
-    for slug, fallback in zip(slugs, fallbacks, strict=True):
-        candidate = _slug(fallback) if slug in clashes else slug
-        base, n = candidate, 2
-        while candidate in seen:
-            candidate, n = f"{base}-{n}", n + 1
-        seen.add(candidate)
-        out.append(candidate)
-    return out
-
-
-def _slug(name: str) -> str:
-    return _UNSAFE.sub("_", name).strip("._")[:100] or "article"
 
 
 # -- planning ----------------------------------------------------------------------------------
@@ -361,7 +264,13 @@ def run_batch(
 
                 run_openai_batch(runner, jobs, poll_seconds=options.poll_seconds)
             else:
-                asyncio.run(_run_async(runner, jobs, concurrency=options.concurrency, limiter=limiter))
+                concurrency = options.concurrency
+                if llm.backend == "local" and concurrency > 1:
+                    # One llama context answers one request at a time; queued requests would only
+                    # wait on its lock and run out their timeout.
+                    progress.note("the embedded model answers one request at a time: running with concurrency 1")
+                    concurrency = 1
+                asyncio.run(_run_async(runner, jobs, concurrency=concurrency, limiter=limiter))
         finally:
             progress.close()
             ordered = _in_plan_order(jobs, runner.results)

@@ -162,6 +162,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             pricing = load_pricing(options.pricing)
             estimate = dry_run(jobs, llm, pricing=pricing, batch_api=args.openai_batch)
             print(json.dumps(estimate.as_dict(), indent=2, ensure_ascii=False))
+            cost = "unknown" if estimate.cost_usd is None else f"at most ${estimate.cost_usd:.4f}"
+            print(
+                f"{PROG}: dry run, nothing sent: {estimate.jobs} job(s), {estimate.requests} request(s)"
+                f" ({estimate.cached_requests} already cached), {estimate.prompt_tokens} prompt tokens, at most"
+                f" {estimate.max_completion_tokens} answer tokens; cost {cost} for {estimate.model} ({pricing.source})",
+                file=sys.stderr,
+            )
             if estimate.failed:
                 raise SummarizerError(f"{len(estimate.failed)} input(s) would fail: {_names(estimate.failed)}")
             return 0

@@ -4,7 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import SEED
+from conftest import ROOT, SEED
 
 from summarizer.articles import detect_language, load_article, parse_article, split_paragraphs
 from summarizer.errors import InputError
@@ -142,3 +142,25 @@ def test_html_page_in_cp1251_is_decoded_then_extracted() -> None:
 def test_html_without_article_text_is_rejected() -> None:
     with pytest.raises(InputError, match="no article text"):
         parse_article(b"<html><body><script>var a = 1;</script><nav><a href='/'>Home</a></nav></body></html>", name="p")
+
+
+def _reference_language(text: str) -> str:
+    """The original character loop, kept as the definition the fast version must match."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return "en"
+    cyrillic = [ch for ch in letters if "\u0400" <= ch <= "\u04ff"]
+    if len(cyrillic) / len(letters) < 0.5:
+        return "en"
+    kazakh = sum(ch in "әғқңөұүһіӘҒҚҢӨҰҮҺІ" for ch in cyrillic)
+    return "kk" if kazakh / len(cyrillic) > 0.01 else "ru"
+
+
+def test_fast_language_detection_matches_the_character_loop() -> None:
+    import random
+
+    rng = random.Random(6)
+    alphabet = "abcZ АБВгдЁёЎ әғқңөұүһіІ 12_½² \u0482\u0483\u0489\u048a .,!😀"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")]
+    assert [detect_language(t) for t in texts] == [_reference_language(t) for t in texts]

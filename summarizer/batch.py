@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from .errors import EndpointUnreachable, ServerFailed, SummarizerError, UsageErr
 from .inputs import Input, find_inputs
 from .ledger import Ledger
 from .outlets import DEFAULT_OUTLET, Outlet
+from .pricing import load_pricing
 from .ratelimit import RateLimiter
 from .redact import redact
 from .report import JobResult, write_atomic, write_page, write_report
@@ -242,11 +244,10 @@ def run_batch(
     clock: Callable[[], float] | None = None,
 ) -> list[JobResult]:
     """Run ``plan(find_inputs(...))``'s jobs, write outputs and report; a ``JobResult`` per job, in order."""
-    import time
-
     if options.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     limiter = limiter or _limiter(options)
+    load_pricing(options.pricing)  # a broken pricing file is a usage error now, not after the work
     if options.openai_batch:
         from .batchapi import require_batch_api  # batchapi builds on this module
 

@@ -78,3 +78,13 @@ def test_dry_run_sends_nothing_and_counts_the_real_prompts(
     again = json.loads(capsys.readouterr().out)
     assert (again["requests"], again["cached_requests"], again["prompt_tokens"]) == (1, 1, 0)
     assert len(server.requests) == 1
+
+
+def test_a_broken_pricing_file_stops_the_batch_before_any_request(
+    server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "prices.toml"
+    bad.write_text("[models]\nqwen = 3\n")
+    code = main(["batch", str(SEED), "--out", str(tmp_path / "out"), "--pricing", str(bad)])
+    assert code == 2 and "prices.toml" in capsys.readouterr().err
+    assert server.requests == []

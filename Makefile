@@ -10,7 +10,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEED   := seeds/000_8ce9aa6233c040a4.txt
 
-.PHONY: demo test setup clean
+.PHONY: demo test setup clean screenshot
+
+screenshot: docs/digest-seed.png
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +30,11 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# The README's picture of the seed digest: replayed from the fixture cache (the embedded
+# model's real answers), rendered by headless Chromium (apt-get install chromium).
+docs/digest-seed.png: $(STAMP) tests/fixtures/cache.jsonl summarizer/templates/digest.html.j2
+	tmp=$$(mktemp -d) && \
+	SUMMARIZER_CACHE_DIR=$$tmp $(BIN)/summarizer cache import tests/fixtures/cache.jsonl && \
+	SUMMARIZER_CACHE_DIR=$$tmp $(BIN)/summarizer digest $(SEED) --backend local --cache-mode replay --html $$tmp/digest.html; \
+	$(BIN)/python scripts/screenshot.py $$tmp/digest.html $@ --height 640; rm -rf $$tmp

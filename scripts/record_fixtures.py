@@ -23,6 +23,7 @@ SEED = "seeds/000_8ce9aa6233c040a4.txt"
 # (argv for `summarizer`) run on the embedded model; keep in step with tests/test_e2e_replay.py.
 RECORDINGS = [
     ["summarise", SEED],
+    ["summarise", SEED, "--length", "headline"],
     ["summarise", SEED, "--length", "bullets"],
     ["summarise", SEED, "--lang", "kk"],
 ]

@@ -12,6 +12,7 @@ the model (header and trailer removed, Unicode NFC, ``\\n`` line endings).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import unicodedata
@@ -73,19 +74,29 @@ class Article:
         return split_paragraphs(self.body)
 
 
-def load_article(source: str | Path, *, stdin: BinaryIO | None = None) -> Article:
+def load_article(source: str | Path, *, stdin: BinaryIO | None = None, max_bytes: int | None = None) -> Article:
     """Read ``source`` (a path, or ``"-"`` for stdin) and parse it.
 
     Raises :class:`InputError` with a one-line message for anything that is not a readable
-    text article: missing, a directory, unreadable, empty, blank or binary.
+    text article: missing, a directory, unreadable, empty, blank, binary, or larger than
+    ``max_bytes`` (default ``SUMMARIZER_MAX_INPUT_MB``, 10 MB: a wire item is never that big,
+    and summarising a 50 MB dump would quietly cost thousands of requests).
     """
+    limit = max_bytes if max_bytes is not None else _max_input_bytes()
     if str(source) == "-":
-        data = (stdin or sys.stdin.buffer).read()
+        data = (stdin or sys.stdin.buffer).read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"stdin is larger than {_mb(limit)}; raise SUMMARIZER_MAX_INPUT_MB to allow it")
         return parse_article(data, name="stdin")
     path = Path(source)
     if path.is_dir():
         raise InputError(f"{path} is a directory; give one article file (or '-' for stdin)")
     try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(
+                f"{path} is {_mb(size)}, over the {_mb(limit)} limit; raise SUMMARIZER_MAX_INPUT_MB to allow it"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
@@ -94,6 +105,17 @@ def load_article(source: str | Path, *, stdin: BinaryIO | None = None) -> Articl
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return parse_article(data, name=path.stem, path=str(path))
+
+
+def _max_input_bytes() -> int:
+    try:
+        return int(float(os.environ.get("SUMMARIZER_MAX_INPUT_MB", "10")) * 1024 * 1024)
+    except ValueError:
+        raise InputError("SUMMARIZER_MAX_INPUT_MB must be a number of megabytes") from None
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article:
@@ -138,6 +160,12 @@ def decode(data: bytes, *, label: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # A UTF-8 file with a few stray bytes (a fragment pasted from an old cp1251 system) is still
+    # a UTF-8 article: keep it, with U+FFFD where the bytes were, rather than mis-decode it all.
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    if bad <= max(3, len(lenient) // 200) and _looks_like_text(lenient):
+        return lenient, f"utf-8 ({bad} invalid byte sequence(s) replaced)"
     best = from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
     if best is None or not _looks_like_text(str(best)):
         raise InputError(f"{label} is not text in UTF-8, cp1251 or KOI8-R (binary file?)")

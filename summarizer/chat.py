@@ -42,8 +42,8 @@ class ChatResult:
     key: str
 
     @classmethod
-    def of_response(cls, response: dict[str, Any], *, cached: bool, provenance: str, key: str) -> ChatResult:
-        """The plain dict the cache stores (text, finish_reason, model, usage) -> a result."""
+    def of(cls, response: dict[str, Any], *, cached: bool, provenance: str, key: str) -> ChatResult:
+        """From the plain dict that the client produces and the cache stores."""
         usage = response.get("usage") or {}
         return cls(
             text=str(response.get("text", "")),

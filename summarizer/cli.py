@@ -21,7 +21,9 @@ from .articles import load_article
 from .cache import Cache
 from .client import open_llm, redact
 from .config import Backend, CacheMode, Settings
-from .errors import QualityCheckFailed, SummarizerError
+from .digest import build_digest, quality_warnings, render_html, render_text
+from .errors import QualityCheckFailed, SummarizerError, UsageError
+from .mail import SmtpTarget, build_message, send
 from .prompts import LANGUAGES, LENGTHS
 from .quality import failed
 from .schemas import SummaryOut
@@ -92,6 +94,42 @@ def _cmd_summarise(args: argparse.Namespace) -> int:
     else:
         print(summary.text)
     return _report_checks(summary.checks, strict=args.strict)
+
+
+def _cmd_digest(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    with open_llm(settings) as llm:
+        digest = build_digest(args.inputs, llm, lang=args.lang, title=args.title)
+    for failure in digest.failures:
+        print(f"{PROG}: warning: left out {failure.label}: {failure.reason}", file=sys.stderr)
+    warnings = quality_warnings(digest)
+    for line in warnings:
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
+    if warnings and args.strict:
+        raise QualityCheckFailed(f"{len(warnings)} quality check(s) failed under --strict; nothing written or sent")
+    html, text = render_html(digest), render_text(digest)
+    sender = os.environ.get("SUMMARIZER_FROM", "summarizer@localhost")
+    message = build_message(subject=digest.subject, text=text, html=html, sender=sender, recipients=args.send_to)
+    if args.html:
+        _write(args.html, html.encode("utf-8"))
+    if args.out:
+        _write(args.out, message.as_bytes())
+    if args.send_to:
+        url = os.environ.get("SUMMARIZER_SMTP_URL")
+        if not url:
+            raise UsageError("--send-to needs SUMMARIZER_SMTP_URL, e.g. smtp://mail.example.org:587?starttls=true")
+        send(message, SmtpTarget.from_url(url))
+        print(f"{PROG}: sent to {', '.join(args.send_to)}", file=sys.stderr)
+    if not (args.html or args.out or args.send_to):
+        print(text, end="")
+    return 0
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def _report_checks(checks: Sequence[Any], *, strict: bool) -> int:
@@ -247,6 +285,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--poll-seconds", type=float, default=30.0, help="--openai-batch: seconds between looks")
     b.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
     b.set_defaults(handler=_cmd_batch)
+
+    d = sub.add_parser("digest", parents=[common, model], help="build (and send) a digest email of many articles")
+    d.add_argument("inputs", nargs="+", metavar="PATH", help="article files, directories or globs")
+    d.add_argument("--lang", choices=list(LANGUAGES), default="en", help="language of the digest (default en)")
+    d.add_argument("--title", help="digest title (default: 'News digest' in the digest's language)")
+    d.add_argument("--out", metavar="FILE.eml", help="write the email as an .eml file")
+    d.add_argument("--html", metavar="FILE.html", help="write the HTML part to a file")
+    d.add_argument("--send-to", nargs="+", default=[], metavar="ADDRESS", help="deliver via SUMMARIZER_SMTP_URL")
+    d.add_argument("--strict", action="store_true", help="exit 3 (and send nothing) when a quality check fails")
+    d.set_defaults(handler=_cmd_digest)
 
     c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
     c.add_argument("action", choices=["stats", "clear", "export", "import"])

@@ -13,7 +13,7 @@ never retried: asking again cannot fix them.
 
 from __future__ import annotations
 
-import logging
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +22,6 @@ import openai
 from openai.types.chat import ChatCompletion
 from tenacity import (
     AsyncRetrying,
-    RetryCallState,
     Retrying,
     retry_if_exception,
     stop_after_attempt,
@@ -38,16 +37,16 @@ from .errors import (
     CacheMiss,
     EndpointUnreachable,
     ModelNotFound,
+    OutputInvalid,
     RequestRejected,
     ServerFailed,
 )
-from .ratelimit import Throttle, retry_after, retry_wait
+from .ratelimit import Throttle, log_retry, retry_after, retry_wait
 from .redact import public_url, redact
 from .tokens import TokenCounter, context_window, counter_for_model
 
 __all__ = ["ChatRequest", "ChatResult", "LLM", "Usage", "open_llm", "redact", "retry_after"]
 
-log = logging.getLogger(__name__)
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 EMBEDDED_URL = "http://embedded.invalid/v1"  # never resolved: the local transport answers it
@@ -150,11 +149,7 @@ class LLM:
         if self.cache is not None and mode in (CacheMode.READWRITE, CacheMode.REPLAY):
             hit = self.cache.get(key)
             if hit is not None:
-                return (
-                    document,
-                    key,
-                    ChatResult.of_response(hit.response, cached=True, provenance=hit.provenance, key=key),
-                )
+                return document, key, ChatResult.of(hit.response, cached=True, provenance=hit.provenance, key=key)
         if mode is CacheMode.REPLAY:
             where = self.cache.path if self.cache is not None else "(no cache)"
             raise CacheMiss(
@@ -167,10 +162,9 @@ class LLM:
     def _store(self, request: ChatRequest, document: dict[str, Any], key: str, response: dict[str, Any]) -> ChatResult:
         if self.cache is not None and self.settings.cache_mode in (CacheMode.READWRITE, CacheMode.REFRESH):
             self.cache.put(task=request.task, request=document, response=response)
-        return ChatResult.of_response(response, cached=False, provenance="recorded", key=key)
+        return ChatResult.of(response, cached=False, provenance="recorded", key=key)
 
-    def is_cached(self, request: ChatRequest) -> bool:
-        """Would the cache answer ``request``? (``--dry-run`` asks; nothing is sent.)"""
+    def is_cached(self, request: ChatRequest) -> bool:  # --dry-run asks: would the cache answer it?
         if self.cache is None or self.settings.cache_mode not in (CacheMode.READWRITE, CacheMode.REPLAY):
             return False
         return self.cache.get(cache_key(self._document(request))) is not None
@@ -184,14 +178,11 @@ class LLM:
 
     def submit_batch(self, jsonl: bytes) -> str:
         upload = self._batch_call(lambda sdk: sdk.files.create(file=("requests.jsonl", jsonl), purpose="batch"))
+        args = {"input_file_id": upload.id, "endpoint": "/v1/chat/completions", "completion_window": "24h"}
         # Not retried: a create whose answer was lost may exist already, and a second one is paid twice.
-        create = lambda sdk: sdk.batches.create(  # noqa: E731
-            input_file_id=upload.id, endpoint="/v1/chat/completions", completion_window="24h"
-        )
-        return str(self._batch_call(create, retry=False).id)
+        return str(self._batch_call(lambda sdk: sdk.batches.create(**args), retry=False).id)
 
-    def batch_state(self, batch_id: str) -> tuple[str, str | None, str | None]:
-        """(status, output file id, error file id) of a submitted batch."""
+    def batch_state(self, batch_id: str) -> tuple[str, str | None, str | None]:  # status, output, error files
         batch = self._batch_call(lambda sdk: sdk.batches.retrieve(batch_id))
         return str(batch.status), batch.output_file_id, batch.error_file_id
 
@@ -201,7 +192,7 @@ class LLM:
     def store_answer(self, request: ChatRequest, body: dict[str, Any]) -> ChatResult:
         """A chat completion that arrived another way (a Batch API output line) -> the cache."""
         document = self._document(request)
-        parsed = _parse(ChatCompletion.model_validate(body), document)
+        parsed = _parse(ChatCompletion.model_validate(body), document, self.endpoint)
         return self._store(request, document, cache_key(document), parsed)
 
     def _batch_call(self, call: Callable[[openai.OpenAI], Any], *, retry: bool = True) -> Any:
@@ -241,16 +232,20 @@ class LLM:
             "retry": retry_if_exception(_is_transient),
             "wait": retry_wait(self.settings.max_retry_seconds, throttle),
             "stop": stop_after_attempt(self.settings.max_attempts) | stop_after_delay(self.settings.max_retry_seconds),
-            "before_sleep": _log_retry,
+            "before_sleep": log_retry,
             "reraise": True,
         }
 
     def _call_with_retries(self, document: dict[str, Any]) -> dict[str, Any]:
         retrying = Retrying(**self._retry_policy(), **({"sleep": self._sleep} if self._sleep else {}))
         try:
-            return retrying(lambda: _parse(self._client().post("/chat/completions", **_chat(document)), document))
+            return retrying(
+                lambda: _parse(self._client().post("/chat/completions", **_chat(document)), document, self.endpoint)
+            )
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
+        except json.JSONDecodeError as exc:
+            raise self._not_json(exc) from None
 
     async def _acall_with_retries(
         self, document: dict[str, Any], request: ChatRequest, throttle: Throttle | None
@@ -264,9 +259,11 @@ class LLM:
                     if throttle is not None:
                         await throttle.acquire(estimate)
                     completion = await self._async_client().post("/chat/completions", **_chat(document))
-                    return _parse(completion, document)
+                    return _parse(completion, document, self.endpoint)
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
+        except json.JSONDecodeError as exc:
+            raise self._not_json(exc) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _client(self) -> openai.OpenAI:
@@ -306,6 +303,10 @@ class LLM:
                 http_client=http_client,
             )
         return self._async_sdk
+
+    def _not_json(self, exc: json.JSONDecodeError) -> OutputInvalid:
+        # The SDK lets this escape when a proxy serves an HTML error page as application/json.
+        return OutputInvalid(f"{self.endpoint} answered with a body that is not JSON: {exc.doc[:80]!r}", raw=exc.doc)
 
     def _translate(self, exc: openai.OpenAIError, document: dict[str, Any]) -> BackendError:
         where, model = self.endpoint, document["model"]
@@ -347,19 +348,26 @@ def _sdk_args(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _chat(document: dict[str, Any]) -> dict[str, Any]:
-    """``post`` arguments for a chat completion. ``chat.completions.create`` would first walk the
-    parameters through the SDK's TypedDict transform, which has nothing to do on our plain JSON
-    but costs 1.5 ms of CPU per request (measured: 4.9 -> 3.4 ms), a third of a batch's client CPU.
-    The request, the response model, the errors and the retries are the same."""
+    """``post`` arguments. ``chat.completions.create`` first walks our plain-JSON parameters through the
+    SDK's TypedDict transform: 1.5 ms of CPU per request for nothing (4.9 -> 3.4 ms measured, a third of
+    a batch's client CPU). Same request, response model, errors and retries."""
     return {"body": _sdk_args(document), "cast_to": ChatCompletion}
 
 
-def _parse(completion: Any, document: dict[str, Any]) -> dict[str, Any]:
+def _parse(completion: Any, document: dict[str, Any], endpoint: str) -> dict[str, Any]:
     """An SDK ChatCompletion -> the plain dict we cache (text, finish_reason, model, usage)."""
-    choice = completion.choices[0] if completion.choices else None
-    usage = completion.usage
+    try:
+        choice = completion.choices[0] if completion.choices else None
+        usage = completion.usage
+        text = (choice.message.content or "") if choice else ""
+    except (AttributeError, TypeError, IndexError, KeyError):
+        # A proxy's HTML error page, or JSON that is not a chat completion, served with 200.
+        raise OutputInvalid(
+            f"{endpoint} answered with something that is not a chat completion: {str(completion)[:120]!r}",
+            raw=str(completion),
+        ) from None
     return {
-        "text": (choice.message.content or "") if choice else "",
+        "text": text,
         "finish_reason": (choice.finish_reason or "stop") if choice else "empty",
         "model": completion.model or document["model"],
         "usage": {
@@ -375,12 +383,6 @@ def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in _RETRY_STATUS or exc.status_code >= 500
     return False
-
-
-def _log_retry(state: RetryCallState) -> None:
-    exc = state.outcome.exception() if state.outcome else None
-    # INFO, not WARNING: a failure after retries is one line on stderr; --debug shows each attempt.
-    log.info("attempt %d failed (%s); retrying", state.attempt_number, type(exc).__name__)
 
 
 def _message(exc: openai.APIStatusError) -> str:

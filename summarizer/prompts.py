@@ -51,16 +51,25 @@ def prompts_dir() -> Path:
 
 
 _ARTICLE_CLOSE = re.compile(r"</?\s*article\s*>", re.IGNORECASE)
+# Chat-template control tokens (ChatML, Llama 3, Mistral, Gemma). A local server that renders
+# the template to text before tokenising would read these inside an article as real turns.
+_CHAT_TOKENS = re.compile(r"<\|[a-z_]{2,30}\|>|\[/?INST\]|</?s>|<</?SYS>>|<(?:start|end)_of_turn>", re.IGNORECASE)
 
 
 def fence(text: str) -> str:
-    """Neutralise anything in the article that could close our ``<article>`` fence early.
+    """Neutralise anything in the article that could close our ``<article>`` fence early or
+    open a new chat turn.
 
-    The article is data; a wire item that contains ``</article>`` followed by instructions
-    must not escape the fence. We swap the angle brackets for look-alike characters, which
-    changes nothing a summary needs.
+    The article is data; a wire item that contains ``</article>`` or ``<|im_start|>system``
+    followed by instructions must not escape the fence. We swap the brackets for look-alike
+    characters, which changes nothing a summary needs.
     """
-    return _ARTICLE_CLOSE.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+    text = _ARTICLE_CLOSE.sub(_defang, text)
+    return _CHAT_TOKENS.sub(_defang, text)
+
+
+def _defang(match: re.Match[str]) -> str:
+    return match.group(0).replace("<", "‹").replace(">", "›").replace("[", "⟦").replace("]", "⟧")
 
 
 @lru_cache(maxsize=4)

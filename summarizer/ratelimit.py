@@ -12,6 +12,7 @@ shorter windows, so a full minute's burst at the start would earn a 429.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Protocol
 
 from tenacity import RetryCallState, wait_random_exponential
 
-__all__ = ["RateLimiter", "Throttle", "retry_after", "retry_wait"]
+__all__ = ["RateLimiter", "Throttle", "log_retry", "retry_after", "retry_wait"]
 
 _BURST_SECONDS = 10.0
 _MAX_RETRY_AFTER = 60.0
@@ -129,3 +130,11 @@ def retry_wait(max_seconds: float, throttle: Throttle | None = None) -> Callable
         return float(backoff(state))
 
     return wait
+
+
+def log_retry(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    # INFO, not WARNING: a failure after retries is one line on stderr; --debug shows each attempt.
+    logging.getLogger("summarizer.client").info(
+        "attempt %d failed (%s); retrying", state.attempt_number, type(exc).__name__
+    )

@@ -34,6 +34,7 @@ class Reply:
     delay: float = 0.0
     body: bytes | None = None  # raw body overrides the chat completion JSON
     reset: bool = False  # close the connection without answering
+    truncate: bool = False  # promise the whole body, send half of it, hang up
 
     def payload(self, model: str) -> bytes:
         if self.body is not None:
@@ -52,6 +53,12 @@ def completion(content: str, *, model: str = "fake-model", finish_reason: str = 
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
         "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
     }
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that timed out and hung up is part of the test, not news on stderr.
+        pass
 
 
 @dataclass
@@ -118,13 +125,14 @@ class FakeOpenAI:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
+                if reply.truncate:
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 self.wfile.write(data)
 
-        class Server(ThreadingHTTPServer):
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                pass  # a client that went away (a killed batch) is part of the tests, not noise to print
-
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -144,6 +144,37 @@ def test_html_without_article_text_is_rejected() -> None:
         parse_article(b"<html><body><script>var a = 1;</script><nav><a href='/'>Home</a></nav></body></html>", name="p")
 
 
+def test_a_few_invalid_utf8_bytes_do_not_turn_the_article_into_mojibake() -> None:
+    text = "Казахстан и Беларусь договорились о сотрудничестве. " * 20
+    article = parse_article(text.encode() + b"\xff\xfe" + text.encode(), name="x")
+    assert article.encoding == "utf-8 (2 invalid byte sequence(s) replaced)"
+    assert "Казахстан и Беларусь" in article.body and "\ufffd" in article.body
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as out:
+        out.truncate(50 * 1024 * 1024)  # a sparse 50 MB file: costs no disk, no memory
+    with pytest.raises(InputError, match=r"50\.0 MB, over the 10\.0 MB limit"):
+        load_article(big)
+    monkeypatch.setenv("SUMMARIZER_MAX_INPUT_MB", "0.001")
+    with pytest.raises(InputError, match="larger than"):
+        load_article("-", stdin=io.BytesIO(b"x" * 5000))
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "secret.txt"
+    target.write_text("text")
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    # Tests run as root in CI, where chmod 000 does not stop reads; simulate the refusal.
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    with pytest.raises(InputError, match="permission denied"):
+        load_article(target)
+
+
 def _reference_language(text: str) -> str:
     """The original character loop, kept as the definition the fast version must match."""
     letters = [ch for ch in text if ch.isalpha()]

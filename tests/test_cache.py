@@ -106,3 +106,28 @@ def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(Exception, match="cannot open the cache"):
         Cache(blocker / "sub" / "c.sqlite")
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from summarizer.cache import Cache, cache_key
+cache = Cache(Path(sys.argv[1]))
+for i in range(300):
+    request = {"backend": "openai", "model": "m", "messages": [{"role": "user", "content": f"{sys.argv[2]}-{i}"}]}
+    cache.put(task="t", request=request, response={"text": f"{sys.argv[2]}-{i}"})
+    assert cache.get(cache_key(request)) is not None
+"""
+
+
+def test_two_processes_share_one_cache_without_loss(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "shared.sqlite"
+    Cache(path).close()
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name]) for name in ("a", "b", "c")]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0, 0]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 900

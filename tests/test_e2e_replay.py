@@ -74,3 +74,19 @@ def test_replay_miss_for_an_unrecorded_request(env: dict[str, str]) -> None:
     assert done.returncode == 1
     assert "replay mode: no cached answer" in done.stderr and "'summarise'" in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_seed_digest_replays_from_the_cache(env: dict[str, str], tmp_path: Path) -> None:
+    import email
+    from email.policy import default
+
+    eml = tmp_path / "seed.eml"
+    done = cli("digest", str(SEED), "--backend", "local", "--cache-mode", "replay", "--out", str(eml), env=env)
+    assert done.returncode == 0, done.stderr
+    parsed = email.message_from_bytes(eml.read_bytes(), policy=default)
+    headline = recorded("summarise", "as a single headline")["response"]["text"].strip().rstrip(".")
+    assert parsed["Subject"].startswith(f"News digest, 2015-11-25: {headline[:60]}")
+    assert parsed["Subject"].endswith("…") and len(parsed["Subject"]) < 140
+    assert recorded("summarise", "English as two or three sentences")["response"]["text"].split("\n")[0] in (
+        parsed.get_body(("plain",)).get_content()
+    )

@@ -88,6 +88,9 @@ class Cache:
             self._db = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
             # WAL lets a reader and a writer (two jobs sharing one cache) proceed together.
             self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives the process being killed; only a power cut can
+            # lose the last few (then they are asked again). FULL's fsync per answer stalled batches.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:

@@ -18,10 +18,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .arguments import PROG, build_parser
 from .articles import load_article
 from .cache import Cache
 from .client import open_llm, redact
-from .config import Backend, CacheMode, Settings
+from .config import Backend, Settings
 from .digest import build_digest, quality_warnings, render_html, render_text
 from .errors import QualityCheckFailed, SummarizerError, UsageError
 from .facts import extract_facts, read_glossary
@@ -29,19 +30,16 @@ from .factschema import FactsOut
 from .fidelity import check_translation
 from .glossary import load_glossary
 from .mail import SmtpTarget, build_message, send
-from .prompts import LANGUAGES, LENGTHS
 from .quality import failed
 from .schemas import CheckOut, CheckReportOut, SummaryOut, TranslationOut
 from .summarise import summarise
-from .translate import SCRIPTS, TARGETS, source_text, translate
+from .translate import source_text, translate
 
 __all__ = ["main", "summarise_main"]
 
-PROG = "summarizer"
-
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser({name[len("_cmd_") :]: fn for name, fn in globals().items() if name.startswith("_cmd_")})
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
@@ -258,101 +256,61 @@ def _cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import BatchOptions, find_inputs, plan, run_batch
+    from .outlets import DEFAULT_OUTLET, load_outlets
+    from .pricing import dry_run, load_pricing
+    from .progress import for_terminal
+
+    tasks = tuple(t.strip() for t in args.tasks.split(",") if t.strip()) if args.tasks else None
+    options = BatchOptions(
+        out=Path(args.out),
+        outlets=load_outlets(Path(args.outlets)) if args.outlets else (DEFAULT_OUTLET,),
+        tasks=tasks,
+        concurrency=args.concurrency,
+        rpm=args.rpm,
+        tpm=args.tpm,
+        openai_batch=args.openai_batch,
+        poll_seconds=args.poll_seconds,
+        pricing=Path(args.pricing) if args.pricing else None,
+    )
+    jobs = plan(find_inputs(args.input), options.outlets, options.tasks)  # usage errors before any work
+    with open_llm(_settings(args)) as llm:
+        if args.dry_run:
+            pricing = load_pricing(options.pricing)
+            estimate = dry_run(jobs, llm, pricing=pricing, batch_api=args.openai_batch)
+            print(json.dumps(estimate.as_dict(), indent=2, ensure_ascii=False))
+            cost = "unknown" if estimate.cost_usd is None else f"at most ${estimate.cost_usd:.4f}"
+            print(
+                f"{PROG}: dry run, nothing sent: {estimate.jobs} job(s), {estimate.requests} request(s)"
+                f" ({estimate.cached_requests} already cached), {estimate.prompt_tokens} prompt tokens, at most"
+                f" {estimate.max_completion_tokens} answer tokens; cost {cost} for {estimate.model} ({pricing.source})",
+                file=sys.stderr,
+            )
+            if estimate.failed:
+                raise SummarizerError(f"{len(estimate.failed)} input(s) would fail: {_names(estimate.failed)}")
+            return 0
+        results = run_batch(jobs, llm, options, progress=for_terminal())
+    done = [r for r in results if r.status == "done"]
+    cached = sum(bool(r.result.get("cached")) for r in done)
+    earlier = sum(r.resumed for r in done)
+    print(f"{len(results)} job(s): {len(done)} done ({cached} from the cache, {earlier} by an earlier run)")
+    print(f"report: {options.out / 'report.json'}; for editors: {options.out / 'index.html'}")
+    bad = {r.input: r.error or r.status for r in results if r.status != "done"}
+    if bad:
+        raise SummarizerError(f"{len(results) - len(done)} job(s) not done, from {len(bad)} input(s): {_names(bad)}")
+    return 0
+
+
+def _names(reasons: dict[str, str], limit: int = 10) -> str:
+    shown = "; ".join(
+        reason if name in reason else f"{name} ({reason})" for name, reason in list(reasons.items())[:limit]
+    )
+    more = f"; and {len(reasons) - limit} more (see report.json)" if len(reasons) > limit else ""
+    return shown + more
+
+
 def _open_out(path: str) -> Any:
     if path == "-":
         return open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)
     return open(path, "w", encoding="utf-8")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # one line and exit 2, like every other bad input
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks and retries")
-    model = argparse.ArgumentParser(add_help=False)
-    model.add_argument(
-        "--backend",
-        choices=[b.value for b in Backend],
-        help="default: openai if OPENAI_API_KEY or OPENAI_BASE_URL is set, else local",
-    )
-    model.add_argument("--model", help="model name at the endpoint (default gpt-4o-mini; SUMMARIZER_MODEL)")
-    model.add_argument(
-        "--cache-mode", choices=[m.value for m in CacheMode], help="default readwrite (SUMMARIZER_CACHE_MODE)"
-    )
-    model.add_argument("--timeout", type=float, help="seconds per request (default 120; SUMMARIZER_TIMEOUT)")
-
-    parser = _Parser(
-        prog=PROG,
-        description="Newsroom summaries, translations and facts from any OpenAI-compatible model, or the embedded one.",
-        parents=[common],
-    )
-    parser.set_defaults(debug=False)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    p = sub.add_parser("summarise", aliases=["summarize"], parents=[common, model], help="summarise an article")
-    p.add_argument("path", help="article file, or - for stdin")
-    p.add_argument("--lang", choices=list(LANGUAGES), default="en", help="language of the summary (default en)")
-    p.add_argument("--length", choices=list(LENGTHS), default="short", help="default short")
-    p.add_argument("--json", action="store_true", help="print the summary with its metadata as JSON")
-    p.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
-    p.set_defaults(handler=_cmd_summarise)
-
-    d = sub.add_parser("digest", parents=[common, model], help="build (and send) a digest email of many articles")
-    d.add_argument("inputs", nargs="+", metavar="PATH", help="article files, directories or globs")
-    d.add_argument("--lang", choices=list(LANGUAGES), default="en", help="language of the digest (default en)")
-    d.add_argument("--title", help="digest title (default: 'News digest' in the digest's language)")
-    d.add_argument("--out", metavar="FILE.eml", help="write the email as an .eml file")
-    d.add_argument("--html", metavar="FILE.html", help="write the HTML part to a file")
-    d.add_argument("--send-to", nargs="+", default=[], metavar="ADDRESS", help="deliver via SUMMARIZER_SMTP_URL")
-    d.add_argument("--strict", action="store_true", help="exit 3 (and send nothing) when a quality check fails")
-    d.set_defaults(handler=_cmd_digest)
-
-    f = sub.add_parser("facts", parents=[common, model], help="extract facts, each pinned to its span of the article")
-    f.add_argument("path", nargs="?", help="article file, or - for stdin")
-    f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
-    f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
-    f.add_argument("--format", choices=["json", "md"], default="json", help="json (default) or md (Markdown)")
-    f.add_argument(
-        "--lang",
-        choices=list(LANGUAGES),
-        help="language of names and roles (default: the article's); evidence stays as written",
-    )
-    f.add_argument(
-        "--glossary", help="CSV of term spellings: a header row of language codes (en,ru,kk), one term per row"
-    )
-    f.add_argument(
-        "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
-    )
-    f.set_defaults(handler=_cmd_facts)
-
-    t = sub.add_parser("translate", parents=[common, model], help="translate an article into Russian or Kazakh")
-    t.add_argument("path", help="article file, or - for stdin")
-    t.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="target language")
-    t.add_argument(
-        "--script",
-        choices=list(SCRIPTS),
-        default="cyrl",
-        help="Kazakh script: cyrl (default) or latn, the 2021 Latin alphabet by transliteration",
-    )
-    t.add_argument("--glossary", help="CSV of house spellings; header row names languages, e.g. en,ru,kk")
-    t.add_argument("--json", action="store_true", help="print the translation with its metadata and checks as JSON")
-    t.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
-    t.set_defaults(handler=_cmd_translate)
-
-    k = sub.add_parser("check", parents=[common], help="check a translation against its source (no model call)")
-    k.add_argument("source", help="the source article file, or - for stdin")
-    k.add_argument("translation", help="its translation, a file")
-    k.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="language of the translation")
-    k.add_argument("--glossary", help="CSV of house spellings to check names against")
-    k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
-    k.set_defaults(handler=_cmd_check)
-
-    c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
-    c.add_argument("action", choices=["stats", "clear", "export", "import"])
-    c.add_argument("file", nargs="?", default="-", help="JSONL file for export/import (default stdout)")
-    c.add_argument("--json", action="store_true", help="stats as JSON")
-    c.set_defaults(handler=_cmd_cache)
-    return parser

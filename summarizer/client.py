@@ -14,20 +14,18 @@ never retried: asking again cannot fix them.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from typing import Any
 
 import httpx2
 import openai
+from openai.types.chat import ChatCompletion
 from tenacity import (
     AsyncRetrying,
-    RetryCallState,
     Retrying,
     retry_if_exception,
     stop_after_attempt,
     stop_after_delay,
-    wait_random_exponential,
 )
 
 from .cache import Cache, cache_key
@@ -43,18 +41,16 @@ from .errors import (
     RequestRejected,
     ServerFailed,
 )
-from .ratelimit import Throttle
+from .ratelimit import Throttle, log_retry, retry_after, retry_wait
 from .redact import public_url, redact
 from .tokens import TokenCounter, context_window, counter_for_model
 
 __all__ = ["ChatRequest", "ChatResult", "LLM", "Usage", "open_llm", "redact", "retry_after"]
 
-log = logging.getLogger(__name__)
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 EMBEDDED_URL = "http://embedded.invalid/v1"  # never resolved: the local transport answers it
 _RETRY_STATUS = {408, 409, 429}
-_MAX_RETRY_AFTER = 60.0
 
 
 class LLM:
@@ -168,6 +164,45 @@ class LLM:
             self.cache.put(task=request.task, request=document, response=response)
         return ChatResult.of(response, cached=False, provenance="recorded", key=key)
 
+    def is_cached(self, request: ChatRequest) -> bool:  # --dry-run asks: would the cache answer it?
+        if self.cache is None or self.settings.cache_mode not in (CacheMode.READWRITE, CacheMode.REPLAY):
+            return False
+        return self.cache.get(cache_key(self._document(request))) is not None
+
+    # -- the Batch API (``--openai-batch``; driven by batchapi.py) ---------------------------
+
+    def batch_line(self, request: ChatRequest) -> dict[str, Any]:
+        """One line of a Batch API input file; ``custom_id`` is the request's cache key."""
+        doc = self._document(request)
+        return {"custom_id": cache_key(doc), "method": "POST", "url": "/v1/chat/completions", "body": _sdk_args(doc)}
+
+    def submit_batch(self, jsonl: bytes) -> str:
+        upload = self._batch_call(lambda sdk: sdk.files.create(file=("requests.jsonl", jsonl), purpose="batch"))
+        args = {"input_file_id": upload.id, "endpoint": "/v1/chat/completions", "completion_window": "24h"}
+        # Not retried: a create whose answer was lost may exist already, and a second one is paid twice.
+        return str(self._batch_call(lambda sdk: sdk.batches.create(**args), retry=False).id)
+
+    def batch_state(self, batch_id: str) -> tuple[str, str | None, str | None]:  # status, output, error files
+        batch = self._batch_call(lambda sdk: sdk.batches.retrieve(batch_id))
+        return str(batch.status), batch.output_file_id, batch.error_file_id
+
+    def batch_file(self, file_id: str) -> str:
+        return str(self._batch_call(lambda sdk: sdk.files.content(file_id).text))
+
+    def store_answer(self, request: ChatRequest, body: dict[str, Any]) -> ChatResult:
+        """A chat completion that arrived another way (a Batch API output line) -> the cache."""
+        document = self._document(request)
+        parsed = _parse(ChatCompletion.model_validate(body), document, self.endpoint)
+        return self._store(request, document, cache_key(document), parsed)
+
+    def _batch_call(self, call: Callable[[openai.OpenAI], Any], *, retry: bool = True) -> Any:
+        try:
+            return Retrying(**self._retry_policy())(call, self._client()) if retry else call(self._client())
+        except openai.NotFoundError:
+            raise ModelNotFound(f"{self.endpoint} has no Batch API (HTTP 404): run without --openai-batch") from None
+        except openai.OpenAIError as exc:
+            raise self._translate(exc, {"model": self.model}) from None
+
     def _document(self, request: ChatRequest) -> dict[str, Any]:
         """Everything that changes the answer, and nothing secret: this is hashed and stored."""
         params: dict[str, Any] = {
@@ -198,9 +233,9 @@ class LLM:
     def _retry_policy(self, throttle: Throttle | None = None) -> dict[str, Any]:
         return {
             "retry": retry_if_exception(_is_transient),
-            "wait": _wait_for(self.settings, throttle),
+            "wait": retry_wait(self.settings.max_retry_seconds, throttle),
             "stop": stop_after_attempt(self.settings.max_attempts) | stop_after_delay(self.settings.max_retry_seconds),
-            "before_sleep": _log_retry,
+            "before_sleep": log_retry,
             "reraise": True,
         }
 
@@ -208,7 +243,7 @@ class LLM:
         retrying = Retrying(**self._retry_policy(), **({"sleep": self._sleep} if self._sleep else {}))
         try:
             return retrying(
-                lambda: _parse(self._client().chat.completions.create(**_sdk_args(document)), document, self.endpoint)
+                lambda: _parse(self._client().post("/chat/completions", **_chat(document)), document, self.endpoint)
             )
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
@@ -218,13 +253,15 @@ class LLM:
     async def _acall_with_retries(
         self, document: dict[str, Any], request: ChatRequest, throttle: Throttle | None
     ) -> dict[str, Any]:
-        estimate = self.counter().count_messages(document["messages"]) + request.max_tokens if throttle else 0
+        # Tokenizing costs client CPU: only a limiter with a TPM budget needs the estimate.
+        wanted = throttle is not None and getattr(throttle, "needs_tokens", True)
+        estimate = self.counter().count_messages(document["messages"]) + request.max_tokens if wanted else 0
         try:
             async for attempt in AsyncRetrying(**self._retry_policy(throttle)):
                 with attempt:
                     if throttle is not None:
                         await throttle.acquire(estimate)
-                    completion = await self._async_client().chat.completions.create(**_sdk_args(document))
+                    completion = await self._async_client().post("/chat/completions", **_chat(document))
                     return _parse(completion, document, self.endpoint)
         except openai.OpenAIError as exc:
             raise self._translate(exc, document) from None
@@ -313,6 +350,12 @@ def _sdk_args(document: dict[str, Any]) -> dict[str, Any]:
     return {"model": document["model"], "messages": document["messages"], **document["params"]}
 
 
+def _chat(document: dict[str, Any]) -> dict[str, Any]:
+    # ``post`` arguments: create() first runs our plain JSON through the SDK's TypedDict transform,
+    # 1.5 ms CPU per request for nothing (4.9 -> 3.4 ms measured); same request, model and errors.
+    return {"body": _sdk_args(document), "cast_to": ChatCompletion}
+
+
 def _parse(completion: Any, document: dict[str, Any], endpoint: str) -> dict[str, Any]:
     """An SDK ChatCompletion -> the plain dict we cache (text, finish_reason, model, usage)."""
     try:
@@ -337,56 +380,14 @@ def _parse(completion: Any, document: dict[str, Any], endpoint: str) -> dict[str
 
 
 def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
-        return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in _RETRY_STATUS or exc.status_code >= 500
-    return False
-
-
-def retry_after(exc: BaseException | None) -> float | None:
-    """Seconds the server asked us to wait (``Retry-After`` or ``retry-after-ms``), if any."""
-    if not isinstance(exc, openai.APIStatusError):
-        return None
-    headers = exc.response.headers
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value:
-            try:
-                return max(0.0, float(value) * scale)
-            except ValueError:
-                continue  # an HTTP date: rare from LLM servers; fall back to backoff
-    return None
-
-
-def _wait_for(settings: Settings, throttle: Throttle | None = None) -> Callable[[RetryCallState], float]:
-    backoff = wait_random_exponential(multiplier=0.5, max=20)
-
-    def wait(state: RetryCallState) -> float:
-        asked = retry_after(state.outcome.exception() if state.outcome else None)
-        if asked is not None:
-            seconds = min(asked, _MAX_RETRY_AFTER, settings.max_retry_seconds)
-            if throttle is not None:
-                throttle.pause(seconds)  # the server said so for the whole account, not one request
-            return seconds
-        return float(backoff(state))
-
-    return wait
-
-
-def _log_retry(state: RetryCallState) -> None:
-    exc = state.outcome.exception() if state.outcome else None
-    # INFO, not WARNING: a failure after retries is one line on stderr; --debug shows each attempt.
-    log.info("attempt %d failed (%s); retrying", state.attempt_number, type(exc).__name__)
+    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError))
 
 
 def _message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])[:300]
-    return str(exc.message)[:300]
+    inner = exc.body.get("error", exc.body) if isinstance(exc.body, dict) else None
+    return str(inner["message"] if isinstance(inner, dict) and inner.get("message") else exc.message)[:300]
 
 
 def open_llm(settings: Settings, *, http_client: httpx2.Client | None = None) -> LLM:

@@ -12,14 +12,18 @@ shorter windows, so a full minute's burst at the start would earn a 429.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["RateLimiter", "Throttle"]
+from tenacity import RetryCallState, wait_random_exponential
+
+__all__ = ["RateLimiter", "Throttle", "log_retry", "retry_after", "retry_wait"]
 
 _BURST_SECONDS = 10.0
+_MAX_RETRY_AFTER = 60.0
 
 
 class Throttle(Protocol):
@@ -65,6 +69,11 @@ class RateLimiter:
                 capacity = max(1.0, limit * _BURST_SECONDS / 60.0)
                 self._buckets[name] = _Bucket(float(limit), capacity, capacity, now)
 
+    @property
+    def needs_tokens(self) -> bool:
+        """Whether ``acquire`` uses its token estimate (callers skip counting when not)."""
+        return self.tpm is not None
+
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self.clock() + seconds)
 
@@ -87,3 +96,45 @@ class RateLimiter:
                     return
                 self.waited += wait
                 await self.sleep(wait)
+
+
+def retry_after(exc: BaseException | None) -> float | None:
+    """Seconds the server asked us to wait (``Retry-After`` or ``retry-after-ms``), if any.
+
+    Read from the HTTP response an SDK status error carries (``exc.response.headers``).
+    """
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if headers is None:
+        return None
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value:
+            try:
+                return max(0.0, float(value) * scale)
+            except ValueError:
+                continue  # an HTTP date: rare from LLM servers; fall back to backoff
+    return None
+
+
+def retry_wait(max_seconds: float, throttle: Throttle | None = None) -> Callable[[RetryCallState], float]:
+    """tenacity's wait: what ``Retry-After`` says (and pause ``throttle`` as long), else backoff with jitter."""
+    backoff = wait_random_exponential(multiplier=0.5, max=20)
+
+    def wait(state: RetryCallState) -> float:
+        asked = retry_after(state.outcome.exception() if state.outcome else None)
+        if asked is not None:
+            seconds = min(asked, _MAX_RETRY_AFTER, max_seconds)
+            if throttle is not None:
+                throttle.pause(seconds)  # the server said so for the whole account, not one request
+            return seconds
+        return float(backoff(state))
+
+    return wait
+
+
+def log_retry(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    # INFO, not WARNING: a failure after retries is one line on stderr; --debug shows each attempt.
+    logging.getLogger("summarizer.client").info(
+        "attempt %d failed (%s); retrying", state.attempt_number, type(exc).__name__
+    )

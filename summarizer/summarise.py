@@ -73,7 +73,7 @@ def summarise_steps(article: Article, llm: LLM, *, lang: str = "en", length: str
     max_tokens = LENGTHS[length][1]
 
     whole = _prompt(article.body, article.meta, lang, length, part=None)
-    if counter.count_messages(whole.messages) + max_tokens <= limit:
+    if counter.fits(whole.messages, limit - max_tokens):
         chunks = [article.body]
         (result,) = tally.add((yield [_request(whole, max_tokens, article, "summarise")]))
     else:
@@ -121,7 +121,7 @@ def _reduce(
     level = 1
     while True:
         prompt = _combine_prompt(parts, article.meta, lang, length)
-        if counter.count_messages(prompt.messages) + max_tokens <= limit or len(parts) <= 2:
+        if counter.fits(prompt.messages, limit - max_tokens) or len(parts) <= 2:
             (result,) = tally.add((yield [_request(prompt, max_tokens, article, "summarise combine")]))
             return result
         # Too many partial summaries for one prompt: combine them in groups, level by level.

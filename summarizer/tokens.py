@@ -57,6 +57,17 @@ class TokenCounter:
         # Chat formats add a few tokens per message for role markers; 4 is OpenAI's figure.
         return sum(self.count(m["content"]) + 4 for m in messages) + 3
 
+    def fits(self, messages: Sequence[dict[str, str]], budget: int) -> bool:
+        """``count_messages(messages) <= budget``, without tokenizing when the answer is plain.
+
+        Every tokenizer we use (byte-level BPE, llama.cpp's) makes at most one token per UTF-8
+        byte, plus one for a leading space; so a prompt with fewer bytes than the budget fits.
+        A batch of short wire items against a 128k model then never pays for tokenizing.
+        """
+        if sum(len(m["content"].encode("utf-8")) + 5 for m in messages) + 3 <= budget:
+            return True
+        return self.count_messages(messages) <= budget
+
 
 @lru_cache(maxsize=1)
 def _cl100k() -> tiktoken.Encoding:

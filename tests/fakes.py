@@ -4,10 +4,15 @@
 the real retries and the real CLI in a subprocess. Each request takes the next scripted
 ``Reply``; when the script runs out it answers with ``default``. Every request is recorded
 (path, headers, JSON body) so a test can count calls and inspect what was sent.
+
+It also plays OpenAI's Batch API: ``POST /v1/files`` (multipart upload), ``POST /v1/batches``,
+``GET /v1/batches/{id}`` and ``GET /v1/files/{id}/content``. A batch's lines are answered with
+the same script/``default`` as chat requests; ``polls_before_done`` looks say ``in_progress``.
 """
 
 from __future__ import annotations
 
+import email.parser
 import json
 import socket
 import threading
@@ -68,6 +73,11 @@ class FakeOpenAI:
         self.script: list[Reply] = []
         self.default = default or Reply()
         self.requests: list[Seen] = []
+        self.batch_lines: list[dict[str, Any]] = []  # every request that arrived inside a batch file
+        self.polls_before_done = 1
+        self.batch_status = "completed"  # what a batch ends as ("expired", "failed" to test those)
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         fake = self
 
@@ -75,9 +85,29 @@ class FakeOpenAI:
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
 
+            def send_json(self, status: int, data: Any) -> None:
+                raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_GET(self) -> None:
+                with fake._lock:
+                    fake.requests.append(Seen(self.path, dict(self.headers), {}))
+                    answer = fake._get(self.path)
+                self.send_json(*answer)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
+                if self.path.endswith(("/files", "/batches")):
+                    with fake._lock:
+                        fake.requests.append(Seen(self.path, dict(self.headers), {}))
+                        answer = fake._post(self.path, raw, self.headers.get("content-type", ""))
+                    return self.send_json(*answer)
+                body = json.loads(raw or b"{}")
                 with fake._lock:
                     fake.requests.append(Seen(self.path, dict(self.headers), body))
                     reply = fake.script.pop(0) if fake.script else fake.default
@@ -105,6 +135,70 @@ class FakeOpenAI:
         self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # -- the Batch API -----------------------------------------------------------------------
+
+    def _post(self, path: str, raw: bytes, content_type: str) -> tuple[int, Any]:
+        if path.endswith("/files"):
+            message = email.parser.BytesParser().parsebytes(f"content-type: {content_type}\r\n\r\n".encode() + raw)
+            (upload,) = [
+                p for p in message.get_payload() if p.get_param("name", header="content-disposition") == "file"
+            ]
+            file_id = f"file-{len(self.files) + 1}"
+            self.files[file_id] = upload.get_payload(decode=True)
+            return 200, {
+                "id": file_id,
+                "object": "file",
+                "bytes": len(self.files[file_id]),
+                "created_at": 1,
+                "filename": "requests.jsonl",
+                "purpose": "batch",
+                "status": "processed",
+            }
+        request = json.loads(raw)
+        batch_id = f"batch-{len(self.batches) + 1}"
+        out = []
+        for line in self.files[request["input_file_id"]].decode().splitlines():
+            item = json.loads(line)
+            self.batch_lines.append(item)
+            reply = self.script.pop(0) if self.script else self.default
+            reply = reply(item["body"]) if callable(reply) else reply
+            body = json.loads(reply.payload(item["body"].get("model", "fake-model")))
+            out.append(
+                {
+                    "id": f"req-{len(out)}",
+                    "custom_id": item["custom_id"],
+                    "error": None,
+                    "response": {"status_code": reply.status, "request_id": "r", "body": body},
+                }
+            )
+        self.files[f"{batch_id}-out"] = "".join(json.dumps(o) + "\n" for o in out).encode()
+        self.batches[batch_id] = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": request["endpoint"],
+            "input_file_id": request["input_file_id"],
+            "completion_window": "24h",
+            "created_at": 1,
+            "polls": 0,
+        }
+        return 200, self._batch(batch_id, peek=True)
+
+    def _batch(self, batch_id: str, *, peek: bool = False) -> dict[str, Any]:
+        batch = dict(self.batches[batch_id])
+        if not peek:
+            self.batches[batch_id]["polls"] += 1
+        done = batch.pop("polls") >= self.polls_before_done
+        status = self.batch_status if done else "in_progress"
+        return {**batch, "status": status, "output_file_id": f"{batch_id}-out" if done else None}
+
+    def _get(self, path: str) -> tuple[int, Any]:
+        parts = path.strip("/").split("/")  # v1 batches ID | v1 files ID content
+        if parts[1] == "batches" and parts[2] in self.batches:
+            return 200, self._batch(parts[2])
+        if parts[1] == "files" and parts[2] in self.files:
+            return 200, self.files[parts[2]]
+        return 404, {"error": {"message": f"no {path}"}}
 
     @property
     def base_url(self) -> str:

@@ -4,7 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import SEED
+from conftest import ROOT, SEED
 
 from summarizer.articles import detect_language, load_article, parse_article, split_paragraphs
 from summarizer.errors import InputError
@@ -173,3 +173,25 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(Path, "read_bytes", deny)
     with pytest.raises(InputError, match="permission denied"):
         load_article(target)
+
+
+def _reference_language(text: str) -> str:
+    """The original character loop, kept as the definition the fast version must match."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return "en"
+    cyrillic = [ch for ch in letters if "\u0400" <= ch <= "\u04ff"]
+    if len(cyrillic) / len(letters) < 0.5:
+        return "en"
+    kazakh = sum(ch in "әғқңөұүһіӘҒҚҢӨҰҮҺІ" for ch in cyrillic)
+    return "kk" if kazakh / len(cyrillic) > 0.01 else "ru"
+
+
+def test_fast_language_detection_matches_the_character_loop() -> None:
+    import random
+
+    rng = random.Random(6)
+    alphabet = "abcZ АБВгдЁёЎ әғқңөұүһіІ 12_½² \u0482\u0483\u0489\u048a .,!😀"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")]
+    assert [detect_language(t) for t in texts] == [_reference_language(t) for t in texts]

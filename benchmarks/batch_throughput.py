@@ -1,0 +1,281 @@
+"""How fast does ``summarizer batch`` drive an OpenAI-compatible server, and at what client CPU cost?
+
+A loopback server (its own process, asyncio: it sleeps L per request without holding others
+back, so it is never the bottleneck) answers every chat completion after a fixed latency L.
+Against it, in one run so that the ratios hold on a noisy machine:
+
+* ``tool``: ``summarizer``'s batch (``run_batch``: inputs, prompts, token estimates, rate
+  limiter, response cache, ledger, atomic outputs, pages, report) on N articles, concurrency C;
+* ``sdk-async``: the bare async SDK, N requests under an ``asyncio.Semaphore(C)`` (for reference);
+* ``thread-pool``: the bare sync SDK in a pool of C threads, N requests;
+* ``sequential``: the bare sync SDK, one request after another (fewer requests: it is slow).
+
+For each: efficiency = (requests * L / C) / wall (1.0 is the ideal: C requests always in
+flight), and client CPU per request (``time.process_time`` of this process; the server's CPU
+is not counted). The baselines send the very prompts the tool renders.
+
+    python benchmarks/batch_throughput.py                  # N=400, C=10, L=100 ms
+    python benchmarks/batch_throughput.py --n 1000 --concurrency 20 --latency 0.05
+
+Targets (issue 6): tool efficiency >= 0.9 at N=400, C=10, L=100 ms; tool CPU per request
+within 1.5x a bare SDK call (the sequential loop's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_8ce9aa6233c040a4.txt"
+MODEL = "gpt-4o-mini"
+
+
+# -- the server (run as a child process: python batch_throughput.py --serve LATENCY) ------------
+
+
+def _response() -> bytes:
+    body = json.dumps(
+        {
+            "id": "chatcmpl-bench",
+            "object": "chat.completion",
+            "created": 1_700_000_000,
+            "model": MODEL,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "Kazakhstan and Belarus plan joint projects."},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 600, "completion_tokens": 12, "total_tokens": 612},
+        }
+    ).encode()
+    head = f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+def serve(latency: float) -> None:
+    response = _response()
+
+    class Handler(asyncio.Protocol):
+        def connection_made(self, transport: Any) -> None:
+            self.transport, self.buffer = transport, b""
+
+        def data_received(self, data: bytes) -> None:
+            self.buffer += data
+            while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
+                length = 0
+                for line in self.buffer[:end].split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                if len(self.buffer) < end + 4 + length:
+                    return
+                self.buffer = self.buffer[end + 4 + length :]
+                asyncio.get_running_loop().call_later(latency, self.answer)
+
+        def answer(self) -> None:
+            if not self.transport.is_closing():
+                self.transport.write(response)
+
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(Handler, "127.0.0.1", 0, backlog=1024)
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+# -- the clients -------------------------------------------------------------------------------
+
+
+def measure(run: Callable[[], int]) -> tuple[int, float, float]:
+    cpu, wall = time.process_time(), time.perf_counter()
+    requests = run()
+    return requests, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def tool(base_url: str, texts: list[str], concurrency: int, work: Path) -> Callable[[], int]:
+    from summarizer.batch import BatchOptions, find_inputs, plan, run_batch
+    from summarizer.client import open_llm
+    from summarizer.config import Backend, Settings
+
+    source = work / "articles.jsonl"
+    source.write_text("".join(json.dumps({"id": f"a{i:05d}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    settings = Settings(backend=Backend.OPENAI, model=MODEL, base_url=base_url, cache_dir=work / "cache")
+
+    def run() -> int:
+        options = BatchOptions(out=work / "out", concurrency=concurrency)
+        with open_llm(settings) as llm:
+            results = run_batch(plan(find_inputs(str(source)), options.outlets), llm, options)
+        assert all(r.status == "done" for r in results), [r.error for r in results if r.error][:3]
+        return len(results)
+
+    return run
+
+
+def prompts(texts: list[str]) -> list[list[dict[str, str]]]:
+    """The messages the tool sends for each article, rendered up front: the baselines only call the SDK."""
+    from summarizer.articles import parse_article
+    from summarizer.prompts import LANGUAGES, LENGTHS, render
+
+    out = []
+    for i, text in enumerate(texts):
+        article = parse_article(text.encode(), name=f"a{i}")
+        prompt = render(
+            "summarise",
+            body=article.body,
+            meta=article.meta,
+            lang="en",
+            language_name=LANGUAGES["en"],
+            length_instruction=LENGTHS["short"][0],
+            part=None,
+        )
+        out.append([dict(m) for m in prompt.messages])
+    return out
+
+
+def sequential(base_url: str, messages: list[list[dict[str, str]]]) -> Callable[[], int]:
+    import openai
+
+    def run() -> int:
+        client = openai.OpenAI(base_url=base_url, api_key="bench", max_retries=0)
+        for m in messages:
+            client.chat.completions.create(model=MODEL, messages=m, max_tokens=200)  # type: ignore[arg-type]
+        client.close()
+        return len(messages)
+
+    return run
+
+
+def thread_pool(base_url: str, messages: list[list[dict[str, str]]], concurrency: int) -> Callable[[], int]:
+    import httpx2
+    import openai
+
+    def run() -> int:
+        limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        client = openai.OpenAI(
+            base_url=base_url, api_key="bench", max_retries=0, http_client=httpx2.Client(limits=limits)
+        )
+        with ThreadPoolExecutor(concurrency) as pool:
+            list(pool.map(lambda m: client.chat.completions.create(model=MODEL, messages=m, max_tokens=200), messages))
+        client.close()
+        return len(messages)
+
+    return run
+
+
+def sdk_async(base_url: str, messages: list[list[dict[str, str]]], concurrency: int) -> Callable[[], int]:
+    import openai
+
+    async def main() -> None:
+        client = openai.AsyncOpenAI(base_url=base_url, api_key="bench", max_retries=0)
+        semaphore = asyncio.Semaphore(concurrency)
+
+        async def one(m: list[dict[str, str]]) -> None:
+            async with semaphore:
+                await client.chat.completions.create(model=MODEL, messages=m, max_tokens=200)  # type: ignore[arg-type]
+
+        await asyncio.gather(*(one(m) for m in messages))
+        await client.close()
+
+    def run() -> int:
+        asyncio.run(main())
+        return len(messages)
+
+    return run
+
+
+def articles(n: int, offset: int = 0) -> list[str]:
+    seed = SEED.read_text(encoding="utf-8").rstrip()
+    return [f"{seed}\n\nBenchmark article number {offset + i}.\n" for i in range(n)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=400, help="requests for the concurrent modes (default 400)")
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--latency", type=float, default=0.1, help="server latency in seconds (default 0.1)")
+    parser.add_argument("--sequential-n", type=int, default=100, help="requests for the sequential loop")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--serve", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve is not None:
+        serve(args.serve)
+        return 0
+
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(args.latency)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        base_url = f"http://127.0.0.1:{server.stdout.readline().strip()}/v1"
+        os.environ.pop("OPENAI_API_KEY", None)
+        n, c, latency = args.n, args.concurrency, args.latency
+        rows = []
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            # Warm up every path once (imports, tokenizer, templates, connection pools), off the clock.
+            for _name, factory in _modes(base_url, work / "warm", 5, 5, c, offset=10**6):
+                factory()()
+            for name, factory in _modes(base_url, work, n, args.sequential_n, c):
+                requests, wall, cpu = measure(factory())
+                slots = 1 if name == "sequential" else c
+                rows.append(
+                    {
+                        "mode": name,
+                        "requests": requests,
+                        "concurrency": slots,
+                        "wall_s": round(wall, 3),
+                        "efficiency": round(requests * latency / slots / wall, 3),
+                        "cpu_ms_per_request": round(cpu / requests * 1000, 3),
+                    }
+                )
+    finally:
+        server.terminate()
+        server.wait()
+    base = next(r for r in rows if r["mode"] == "sequential")["cpu_ms_per_request"]
+    print(f"N={n} C={c} L={latency * 1000:g} ms, {os.cpu_count()} CPUs")
+    print(
+        f"{'mode':<12} {'requests':>8} {'C':>3} {'wall s':>8} {'efficiency':>10} {'CPU ms/req':>10} {'CPU vs SDK':>10}"
+    )
+    for r in rows:
+        ratio = r["cpu_ms_per_request"] / base
+        r["cpu_vs_sequential_sdk"] = round(ratio, 2)
+        print(
+            f"{r['mode']:<12} {r['requests']:>8} {r['concurrency']:>3} {r['wall_s']:>8.2f} {r['efficiency']:>10.3f}"
+            f" {r['cpu_ms_per_request']:>10.2f} {ratio:>9.2f}x"
+        )
+    ours = rows[0]
+    ok = ours["efficiency"] >= 0.9 and ours["cpu_vs_sequential_sdk"] <= 1.5
+    print(f"targets (efficiency >= 0.9, CPU <= 1.5x a bare SDK call): {'met' if ok else 'NOT met'}")
+    if args.json:
+        print(json.dumps(rows))
+    return 0
+
+
+def _modes(base_url: str, work: Path, n: int, n_seq: int, c: int, offset: int = 0) -> list[tuple[str, Any]]:
+    work.mkdir(parents=True, exist_ok=True)
+    texts = articles(n, offset)
+    messages = prompts(texts)
+    return [
+        ("tool", lambda: tool(base_url, texts, c, work)),
+        ("sdk-async", lambda: sdk_async(base_url, messages, c)),
+        ("thread-pool", lambda: thread_pool(base_url, messages, c)),
+        ("sequential", lambda: sequential(base_url, messages[:n_seq])),
+    ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

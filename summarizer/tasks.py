@@ -1,0 +1,129 @@
+"""The tasks a batch can run, one registry entry each: how to ask the model, how to write the answer.
+
+A task is named on the command line as ``NAME`` or ``NAME:LANG`` (``summary``, ``summary:ru``,
+``translate:kk``). Its entry gives a function that returns the task's steps generator for one
+article (see ``runner.py``: the same generator the single-article commands drive) and a function
+that turns the finished result into what the batch writes and reports. So adding a task to the
+batch is adding one entry here; nothing in ``batch.py`` knows what a summary is.
+
+Without a ``:LANG`` a task uses its outlet's language (see ``outlets.py``); Kazakh for an outlet
+whose script is ``latn`` is transliterated deterministically from the Cyrillic the model wrote
+(``translit.py``), and the checks run on the Cyrillic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .articles import Article
+from .chat import Usage
+from .client import LLM
+from .errors import UsageError
+from .prompts import LANGUAGES
+from .quality import Check
+from .runner import Steps
+from .summarise import Summary, summarise_steps
+from .translit import to_latin
+
+__all__ = ["REGISTRY", "TaskContext", "TaskOutput", "TaskSpec", "TaskName", "parse_task"]
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    """What the outlet (and the task's ``:LANG``) says about how to run a task."""
+
+    language: str = "en"
+    script: str = "cyrl"  # only Kazakh has a choice: "cyrl" or "latn"
+    length: str = "short"
+    glossary: Path | None = None
+
+
+@dataclass(frozen=True)
+class TaskOutput:
+    """A finished task, as the batch writes it (``content`` into ``<id>.<task><suffix>``) and reports it."""
+
+    content: str
+    suffix: str
+    checks: tuple[Check, ...]
+    usage: Usage
+    cached: bool
+    calls: int
+    model: str
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    name: str
+    steps: Callable[[Article, LLM, TaskContext], Steps[Any]]
+    output: Callable[[Any, TaskContext], TaskOutput]
+    languages: tuple[str, ...]
+    help: str
+
+
+@dataclass(frozen=True)
+class TaskName:
+    """A parsed ``NAME[:LANG]``; ``slug`` names its output files (no colon: some file systems refuse it)."""
+
+    spec: TaskSpec
+    lang: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.spec.name}:{self.lang}" if self.lang else self.spec.name
+
+    @property
+    def slug(self) -> str:
+        return f"{self.spec.name}-{self.lang}" if self.lang else self.spec.name
+
+    def context(self, base: TaskContext) -> TaskContext:
+        language = self.lang or base.language
+        if language not in self.spec.languages:
+            raise UsageError(
+                f"task {self.spec.name!r} cannot produce {language!r}; "
+                f"use {', '.join(f'{self.spec.name}:{lang}' for lang in self.spec.languages)}"
+            )
+        return TaskContext(language=language, script=base.script, length=base.length, glossary=base.glossary)
+
+
+def _summary_output(summary: Summary, ctx: TaskContext) -> TaskOutput:
+    text = to_latin(summary.text) if ctx.language == "kk" and ctx.script == "latn" else summary.text
+    return TaskOutput(
+        content=text.rstrip() + "\n",
+        suffix=".txt",
+        checks=summary.checks,
+        usage=summary.usage,
+        cached=summary.cached,
+        calls=summary.calls,
+        model=summary.model,
+    )
+
+
+REGISTRY: dict[str, TaskSpec] = {
+    "summary": TaskSpec(
+        name="summary",
+        steps=lambda article, llm, ctx: summarise_steps(article, llm, lang=ctx.language, length=ctx.length),
+        output=_summary_output,
+        languages=tuple(LANGUAGES),
+        help="a summary in the outlet's language and length (summary:ru, summary:kk to choose)",
+    ),
+    # TODO(issue 3): "translate": TaskSpec(name="translate", steps=lambda a, llm, ctx: translate_steps(a, llm,
+    #     to=ctx.language, script=ctx.script, glossary=ctx.glossary), output=<its text + checks, suffix ".txt">,
+    #     languages=("ru", "kk"), help="a full translation (translate:ru, translate:kk)").
+    # TODO(issue 4): "facts": TaskSpec(name="facts", steps=lambda a, llm, ctx: facts_steps(a, llm, lang=ctx.language),
+    #     output=<the facts model as JSON, suffix ".json">, languages=("en", "ru", "kk"), help="grounded facts").
+}
+
+
+def parse_task(text: str) -> TaskName:
+    """``summary``, ``summary:ru`` -> a ``TaskName``; anything else is a usage error (exit 2)."""
+    name, _, lang = text.strip().partition(":")
+    spec = REGISTRY.get(name)
+    if spec is None:
+        known = ", ".join(sorted(REGISTRY))
+        raise UsageError(f"unknown task {text!r}; this build knows: {known} (with :LANG, e.g. summary:ru)")
+    if lang and lang not in spec.languages:
+        raise UsageError(f"task {name!r} has no language {lang!r}; choose one of {', '.join(spec.languages)}")
+    return TaskName(spec, lang or None)

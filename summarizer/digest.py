@@ -23,7 +23,8 @@ import jinja2
 from .articles import Article, load_article
 from .chat import Usage
 from .client import LLM
-from .errors import InputError, SummarizerError, UsageError
+from .errors import BackendError, InputError, OutputInvalid, SummarizerError, UsageError
+from .facts import extract_facts
 from .quality import Check, failed
 from .summarise import summarise
 
@@ -124,7 +125,12 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
     return paths
 
 
-def build_digest(inputs: Iterable[str], llm: LLM, *, lang: str = "en", title: str | None = None) -> Digest:
+def build_digest(
+    inputs: Iterable[str], llm: LLM, *, lang: str = "en", title: str | None = None, facts: bool | None = None
+) -> Digest:
+    """``facts``: add up to five key facts per article (default: yes, except on the embedded
+    model, which cannot produce the facts JSON: measured on the seed, it loops to the limit)."""
+    with_facts = llm.backend != "local" if facts is None else facts
     if lang not in LABELS:
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LABELS)}")
     labels = LABELS[lang]
@@ -147,13 +153,14 @@ def build_digest(inputs: Iterable[str], llm: LLM, *, lang: str = "en", title: st
             failures.append(Failure(path, str(exc)))
             continue
         usage = usage + headline.usage + summary.usage
+        key_facts, topic = _key_facts(article, llm, lang) if with_facts else ((), None)
         items.append(
             DigestItem(
                 article=article,
                 headline=headline.text.strip().strip('"«»').rstrip("."),
                 summary=summary.text,
-                facts=(),
-                topic=labels["top"],
+                facts=key_facts,
+                topic=topic or labels["top"],
                 checks=headline.checks + summary.checks,
             )
         )
@@ -178,6 +185,20 @@ def build_digest(inputs: Iterable[str], llm: LLM, *, lang: str = "en", title: st
         model=llm.model,
         usage=usage,
     )
+
+
+def _key_facts(article: Article, llm: LLM, lang: str) -> tuple[tuple[str, ...], str | None]:
+    """Up to five facts an editor scans first (people with roles, dates, organisations) and the
+    article's first topic. Facts are extras: if the model cannot give them, the item stays."""
+    try:
+        found = extract_facts(article, llm, lang=lang)
+    except (OutputInvalid, BackendError):
+        return (), None
+    lines = [f"{p.name} — {p.role}" if p.role else p.name for p in found.people]
+    lines += [f"{d.what}: {d.qualifier + ' ' if d.qualifier not in ('on', 'in') else ''}{d.date}" for d in found.dates]
+    lines += [o.name for o in found.organisations]
+    topic = found.topics[0].name.capitalize() if found.topics else None
+    return tuple(dict.fromkeys(lines))[:5], topic
 
 
 def plural(lang: str, n: int, forms: str) -> str:

@@ -43,10 +43,11 @@ from .factschema import (
 )
 from .grounding import locate
 from .prompts import LANGUAGES, Prompt, render
-from .structured import complete_model, strict_schema
+from .runner import Steps, run
+from .structured import complete_model_steps, strict_schema
 from .tokens import split_to_budget
 
-__all__ = ["Facts", "Part", "extract_facts", "plan", "read_glossary"]
+__all__ = ["Facts", "Part", "extract_facts", "facts_steps", "plan", "read_glossary"]
 
 # Leave a tenth of the context free: our token counts may be approximate (see tokens.py).
 _SAFETY = 0.9
@@ -125,6 +126,19 @@ def extract_facts(
     glossary: Glossary | None = None,
 ) -> Facts:
     """Extract and pin the facts of ``article``; names and roles in ``lang`` (default: the article's)."""
+    steps = facts_steps(article, llm, lang=lang, keep_ungrounded=keep_ungrounded, glossary=glossary)
+    return run(steps, llm)
+
+
+def facts_steps(
+    article: Article,
+    llm: LLM,
+    *,
+    lang: str | None = None,
+    keep_ungrounded: bool = False,
+    glossary: Glossary | None = None,
+) -> Steps[Facts]:
+    """The facts task as model requests (``llm`` is asked about its model, never called)."""
     lang = lang or article.language
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
@@ -132,7 +146,7 @@ def extract_facts(
     results: list[ChatResult] = []
     pinned = []
     for part in parts:
-        draft, calls = complete_model(llm, part.request, FactsDraft)
+        draft, calls = yield from complete_model_steps(part.request, FactsDraft)
         results.extend(calls)
         found = pin_draft(
             draft,

@@ -24,8 +24,9 @@ from pydantic import BaseModel, ValidationError
 
 from .client import LLM, ChatRequest, ChatResult
 from .errors import OutputInvalid
+from .runner import Steps, run
 
-__all__ = ["complete_model", "parse_model", "strict_schema", "structured_request"]
+__all__ = ["complete_model", "complete_model_steps", "parse_model", "strict_schema", "structured_request"]
 
 M = TypeVar("M", bound=BaseModel)
 _DROPPED_KEYS = ("title", "default")
@@ -99,8 +100,13 @@ def structured_request(request: ChatRequest, model: type[BaseModel]) -> ChatRequ
 
 def complete_model(llm: LLM, request: ChatRequest, model: type[M]) -> tuple[M, tuple[ChatResult, ...]]:
     """Ask, validate, re-ask once with the error; return the instance and every call made."""
+    return run(complete_model_steps(request, model), llm)
+
+
+def complete_model_steps(request: ChatRequest, model: type[M]) -> Steps[tuple[M, tuple[ChatResult, ...]]]:
+    """``complete_model`` as steps, for the batch's async driver (see ``runner.py``)."""
     request = structured_request(request, model)
-    first = llm.complete(request)
+    (first,) = yield [request]
     try:
         return parse_model(first.text, model), (first,)
     except ValueError as exc:
@@ -118,7 +124,7 @@ def complete_model(llm: LLM, request: ChatRequest, model: type[M]) -> tuple[M, t
             },
         ),
     )
-    second = llm.complete(retry)
+    (second,) = yield [retry]
     try:
         return parse_model(second.text, model), (first, second)
     except ValueError as exc:

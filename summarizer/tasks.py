@@ -22,10 +22,13 @@ from .articles import Article
 from .chat import Usage
 from .client import LLM
 from .errors import UsageError
+from .facts import KINDS, Facts, facts_steps, read_glossary
+from .glossary import load_glossary
 from .prompts import LANGUAGES
 from .quality import Check
 from .runner import Steps
 from .summarise import Summary, summarise_steps
+from .translate import TARGETS, Translation, translate_steps
 from .translit import to_latin
 
 __all__ = ["REGISTRY", "TaskContext", "TaskOutput", "TaskSpec", "TaskName", "parse_task"]
@@ -101,6 +104,32 @@ def _summary_output(summary: Summary, ctx: TaskContext) -> TaskOutput:
     )
 
 
+def _translation_output(translation: Translation, ctx: TaskContext) -> TaskOutput:
+    return TaskOutput(
+        content=translation.text.rstrip() + "\n",
+        suffix=".txt",
+        checks=translation.checks,
+        usage=translation.usage,
+        cached=translation.cached,
+        calls=translation.calls,
+        model=translation.model,
+    )
+
+
+def _facts_output(facts: Facts, ctx: TaskContext) -> TaskOutput:
+    found = sum(len(getattr(facts, kind)) for kind in KINDS)
+    check = Check("facts_found", found > 0, f"{found} facts pinned to the article, {len(facts.dropped)} dropped")
+    return TaskOutput(
+        content=facts.to_model().model_dump_json(indent=2) + "\n",
+        suffix=".json",
+        checks=(check,),
+        usage=facts.usage,
+        cached=facts.cached,
+        calls=facts.calls,
+        model=facts.model,
+    )
+
+
 REGISTRY: dict[str, TaskSpec] = {
     "summary": TaskSpec(
         name="summary",
@@ -109,11 +138,28 @@ REGISTRY: dict[str, TaskSpec] = {
         languages=tuple(LANGUAGES),
         help="a summary in the outlet's language and length (summary:ru, summary:kk to choose)",
     ),
-    # TODO(issue 3): "translate": TaskSpec(name="translate", steps=lambda a, llm, ctx: translate_steps(a, llm,
-    #     to=ctx.language, script=ctx.script, glossary=ctx.glossary), output=<its text + checks, suffix ".txt">,
-    #     languages=("ru", "kk"), help="a full translation (translate:ru, translate:kk)").
-    # TODO(issue 4): "facts": TaskSpec(name="facts", steps=lambda a, llm, ctx: facts_steps(a, llm, lang=ctx.language),
-    #     output=<the facts model as JSON, suffix ".json">, languages=("en", "ru", "kk"), help="grounded facts").
+    "translate": TaskSpec(
+        name="translate",
+        steps=lambda article, llm, ctx: translate_steps(
+            article,
+            llm,
+            lang=ctx.language,
+            script=ctx.script,
+            glossary=load_glossary(ctx.glossary) if ctx.glossary else None,
+        ),
+        output=_translation_output,
+        languages=TARGETS,
+        help="a full translation (translate:ru, translate:kk; Kazakh Latin when the outlet's script is latn)",
+    ),
+    "facts": TaskSpec(
+        name="facts",
+        steps=lambda article, llm, ctx: facts_steps(
+            article, llm, lang=ctx.language, glossary=read_glossary(ctx.glossary) if ctx.glossary else None
+        ),
+        output=_facts_output,
+        languages=tuple(LANGUAGES),
+        help="facts pinned to their spans of the article, as JSON (facts:ru for names and roles in Russian)",
+    ),
 }
 
 

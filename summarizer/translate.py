@@ -30,10 +30,12 @@ from .fidelity import check_translation
 from .glossary import Glossary
 from .prompts import LANGUAGES, Prompt, render
 from .quality import Check, failed
+from .runner import Steps
+from .runner import run as run_steps
 from .tokens import TokenCounter, split_to_budget
 from .translit import ALPHABET_NAME, to_latin
 
-__all__ = ["SCRIPTS", "TARGETS", "Translation", "translate"]
+__all__ = ["SCRIPTS", "TARGETS", "Translation", "translate", "translate_steps"]
 
 TARGETS = ("ru", "kk")
 SCRIPTS = ("cyrl", "latn")
@@ -82,10 +84,10 @@ class _Run:
     retried: int = 0
     terms: dict[str, str] = field(default_factory=dict)
 
-    def ask(self, prompt_messages: tuple[dict[str, str], ...], max_tokens: int, task: str) -> ChatResult:
-        result = self.llm.complete(
+    def ask(self, prompt_messages: tuple[dict[str, str], ...], max_tokens: int, task: str) -> Steps[ChatResult]:
+        (result,) = yield [
             ChatRequest(task=task, messages=prompt_messages, max_tokens=max_tokens, article=self.article.id)
-        )
+        ]
         self.usage = self.usage + result.usage
         self.calls += 1
         self.cached += result.cached
@@ -95,6 +97,15 @@ class _Run:
 def translate(
     article: Article, llm: LLM, *, lang: str, script: str = "cyrl", glossary: Glossary | None = None
 ) -> Translation:
+    """Translate one article through the sync client (see ``translate_steps``)."""
+    return run_steps(translate_steps(article, llm, lang=lang, script=script, glossary=glossary), llm)
+
+
+def translate_steps(
+    article: Article, llm: LLM, *, lang: str, script: str = "cyrl", glossary: Glossary | None = None
+) -> Steps[Translation]:
+    """The translate task as model requests (parts go one after another: each carries the end of
+    the previous part's translation, so names stay consistent)."""
     if lang not in TARGETS:
         raise UsageError(f"cannot translate into {lang!r}; choose one of {', '.join(TARGETS)}")
     if (lang, script) not in ALPHABETS:
@@ -110,7 +121,7 @@ def translate(
     context = ""
     for index, (chunk, joiner) in enumerate(chunks, 1):
         part = (index, len(chunks)) if len(chunks) > 1 else None
-        text, reason = _translate_part(chunk, run, part=part, context=context)
+        text, reason = yield from _translate_part(chunk, run, part=part, context=context)
         cyrillic += text + joiner
         reasons.append(reason)
         context = _tail(split_paragraphs(text)[-1] if text.strip() else "")
@@ -191,11 +202,11 @@ def _output_budget(source_tokens: int, factor: float) -> int:
     return min(_MAX_OUTPUT, int(source_tokens * factor) + 64)
 
 
-def _translate_part(chunk: str, run: _Run, *, part: tuple[int, int] | None, context: str) -> tuple[str, str]:
+def _translate_part(chunk: str, run: _Run, *, part: tuple[int, int] | None, context: str) -> Steps[tuple[str, str]]:
     prompt = _prompt(chunk, run, part=part, context=context)
     max_tokens = _output_budget(run.llm.counter().count(chunk), _EXPANSION.get((run.source_lang, run.lang), 5.0))
     task = f"translate part {part[0]}" if part else "translate"
-    first = run.ask(prompt.messages, max_tokens, task)
+    first = yield from run.ask(prompt.messages, max_tokens, task)
     text, checks = _judge(first, chunk, run)
     bad = failed(checks)
     if not bad:
@@ -204,7 +215,7 @@ def _translate_part(chunk: str, run: _Run, *, part: tuple[int, int] | None, cont
     failures = [(c.name, _shorten(c.detail)) for c in bad]
     retry = _prompt(chunk, run, part=part, context=context, failures=failures)
     room = int(run.llm.context_tokens() * _SAFETY) - run.llm.counter().count_messages(retry.messages)
-    second = run.ask(retry.messages, max(64, min(max_tokens, room)), f"{task} retry")
+    second = yield from run.ask(retry.messages, max(64, min(max_tokens, room)), f"{task} retry")
     text2, checks2 = _judge(second, chunk, run)
     if not text2 and not text:
         raise OutputInvalid(f"the model ({second.model}) returned an empty translation twice", raw=second.text)

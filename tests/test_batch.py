@@ -265,3 +265,30 @@ def _wait_for(condition: Any, process: subprocess.Popen[bytes]) -> None:
         assert process.poll() is None, "the batch ended before it could be killed"
         assert time.monotonic() < deadline, "the batch made no progress"
         time.sleep(0.05)
+
+
+SEED_KK = (Path(__file__).parent / "data" / "translations" / "seed_kk.txt").read_text(encoding="utf-8")
+SEED_FACTS = (Path(__file__).parent / "data" / "facts" / "seed_answer.json").read_text(encoding="utf-8")
+
+
+def test_translate_and_facts_run_in_a_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def answer(body: dict[str, Any]) -> Reply:
+        schema = (body.get("response_format") or {}).get("json_schema")
+        return Reply(SEED_FACTS if schema else SEED_KK)
+
+    with FakeOpenAI(answer) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        out = tmp_path / "out"
+        code = main(["batch", str(SEED), "--out", str(out), "--tasks", "translate:kk,facts"])
+    assert code == 0, capsys.readouterr().err
+    kk = out / "default" / "000_8ce9aa6233c040a4.translate-kk.txt"
+    facts = out / "default" / "000_8ce9aa6233c040a4.facts.json"
+    assert "Ерғали Бұлегенов" in kk.read_text(encoding="utf-8")
+    data = json.loads(facts.read_text(encoding="utf-8"))
+    source = SEED.read_text(encoding="utf-8")
+    people = data["people"]
+    assert people and all(
+        source[p["evidence"]["start"] : p["evidence"]["end"]] == p["evidence"]["text"] for p in people
+    )

@@ -52,7 +52,8 @@ def test_hostile_digest_is_safe_and_well_formed(
     assert "<script" not in body and "&lt;script&gt;" in body
     assert "onerror" not in body or "&lt;img" in body
     assert html.read_text(encoding="utf-8") == body.replace("\r\n", "\n").rstrip("\n")
-    assert len(hostile_server.requests) == 6  # a headline and a summary per article
+    plain = [r for r in hostile_server.requests if "response_format" not in r.body]
+    assert len(plain) == 6  # a headline and a summary per article (facts asked too, and refused)
 
 
 def test_digest_is_delivered_over_smtp(
@@ -85,7 +86,9 @@ def test_russian_digest_has_russian_labels(
     assert parsed["Subject"].startswith("Дайджест новостей, 2024-05-14: Казахстан")
     text = parsed.get_body(("plain",)).get_content()
     assert "Источник: KAZINFORM / BELTA, Mogilev, 2015-11-25" in text
-    assert all("in Russian" in r.body["messages"][-1]["content"] for r in fake.requests)
+    assert all(
+        "in Russian" in r.body["messages"][-1]["content"] for r in fake.requests if "response_format" not in r.body
+    )
 
 
 def test_a_failing_article_leaves_a_note(
@@ -141,3 +144,18 @@ def test_plural(lang: str, n: int, word: str) -> None:
     from summarizer.digest import LABELS, plural
 
     assert plural(lang, n, LABELS[lang]["stories"]) == word
+
+
+def test_key_facts_and_topic_come_from_the_facts_task(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    facts_answer = (ROOT / "tests" / "data" / "facts" / "seed_answer.json").read_text(encoding="utf-8")
+
+    def answer(body: dict) -> Reply:  # type: ignore[type-arg]
+        return Reply(facts_answer if body.get("response_format") else "Kazakhstan seeks joint projects in Belarus")
+
+    with FakeOpenAI(answer) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        html = tmp_path / "d.html"
+        assert main(["digest", str(SEED), "--html", str(html)]) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "Key facts" in page and "Yergali Bulegenov" in page and "Vladimir Domanevsky" in page
+    assert page.count("<li ") <= 5

@@ -159,6 +159,7 @@ def _cmd_facts(args: argparse.Namespace) -> int:
             f"{PROG}: warning: {len(facts.dropped)} fact(s) not supported by the article, {fate}: {shown}{more}",
             file=sys.stderr,
         )
+    return 0
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:

@@ -118,3 +118,38 @@ def test_seed_facts_replay_from_the_hand_written_fixture(env: dict[str, str]) ->
     (record,) = [r for r in RECORDS if r["task"] == "facts"]
     assert record["provenance"] == "hand-written"
     assert record["request"]["params"]["response_format"]["json_schema"]["name"] == "FactsDraft"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expect"),
+    [
+        (["--to", "ru"], "Ергали Булегенов"),
+        (["--to", "kk"], "Ерғали Бұлегенов"),
+        (["--to", "kk", "--script", "latn"], "Erğali Būlegenov"),
+    ],
+)
+def test_seed_translation_replays_the_hand_written_fixture(env: dict[str, str], argv: list[str], expect: str) -> None:
+    done = cli("translate", str(SEED), "--backend", "local", "--cache-mode", "replay", "--strict", *argv, env=env)
+    assert done.returncode == 0, done.stderr
+    assert expect in done.stdout
+    assert "failed" not in done.stderr
+
+
+def test_seed_translation_json_says_script_and_alphabet(env: dict[str, str]) -> None:
+    done = cli(
+        "translate",
+        str(SEED),
+        "--backend",
+        "local",
+        "--cache-mode",
+        "replay",
+        "--to",
+        "kk",
+        "--script",
+        "latn",
+        "--json",
+        env=env,
+    )
+    data = json.loads(done.stdout)
+    assert data["cached"] is True
+    assert "kazakh-latin-2021" in json.dumps(data)

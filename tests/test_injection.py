@@ -52,4 +52,4 @@ def test_an_answer_that_obeyed_the_injection_fails_the_checks(
     with FakeOpenAI(Reply(pirate)) as fake:
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         assert main(["summarise", str(article), "--lang", "kk", "--strict"]) == 3
-    assert "check 'language' failed: expected kk" in capsys.readouterr().err
+    assert "check 'language' failed" in capsys.readouterr().err

@@ -159,7 +159,9 @@ def _chunks(source: str, run: _Run) -> list[tuple[str, str]]:
     counter = run.llm.counter()
     limit = int(run.llm.context_tokens() * _SAFETY)
     factor = _EXPANSION.get((run.source_lang, run.lang), _DEFAULT_EXPANSION)
-    whole = _prompt(source, run, part=None, context="", failures=_WORST_FAILURES)
+    # A re-ask of a whole article shrinks its own output budget to fit (see _translate_part), so
+    # the fit test needs no room for the failures; the parts below do keep some.
+    whole = _prompt(source, run, part=None, context="")
     if counter.count_messages(whole.messages) + _output_budget(counter.count(source), factor) <= limit and (
         counter.count(source) * factor <= _MAX_OUTPUT - 64
     ):

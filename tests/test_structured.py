@@ -113,10 +113,14 @@ def test_broken_json_is_re_asked_once_with_the_error() -> None:
 
 
 def test_a_cut_off_answer_is_re_asked_for_less() -> None:
+    looping = '{"points": [{"x": 3, "label": "' + "MASKOVIAK, " * 500
     with FakeOpenAI(Reply(VALID)) as fake:
-        fake.script.append(Reply('{"points": [{"x": 3, "lab', finish_reason="length"))
+        fake.script.append(Reply(looping, finish_reason="length"))
         complete_model(_llm(fake), REQUEST, Shape)
-    assert "cut off at the token limit" in fake.requests[1].body["messages"][-1]["content"]
+    echoed, retry = fake.requests[1].body["messages"][-2:]
+    assert "cut off at the token limit" in retry["content"]
+    # Echoed whole, a cut-off answer would eat the context the retry needs.
+    assert echoed["content"] == looping[:1500] + " …"
 
 
 def test_a_second_failure_is_output_invalid_with_the_raw_answer() -> None:

@@ -58,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"{PROG}: error: {redact(str(exc), os.environ.get('OPENAI_API_KEY'))}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # `summarizer facts --schema | head`: the reader left; that is not an error of ours.
+        # Point stdout at devnull so the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

@@ -380,3 +380,18 @@ def test_summarise_in_russian_gets_the_vocabulary_check(server: FakeOpenAI, caps
     checks = {c["name"]: c["passed"] for c in json.loads(out)["checks"]}
     assert checks["vocabulary"] is False and checks["language"] is True
     assert "check 'vocabulary' failed" in err
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    done = subprocess.run(
+        f"'{sys.executable}' -m summarizer facts --schema | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.stdout == '{\n  "$defs'[:10]
+    assert "error" not in done.stderr and "Traceback" not in done.stderr

@@ -16,7 +16,6 @@ not from the model: the parser is exact where a model would only be plausible.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 
 from .articles import Article
 from .client import LLM, ChatRequest, ChatResult, Usage
-from .errors import InputError, UsageError
+from .errors import UsageError
 from .factground import Dropped, named_in, pin_draft, word_set
 from .factmerge import merge
 from .factschema import (
@@ -41,6 +40,7 @@ from .factschema import (
     QuoteOut,
     TopicOut,
 )
+from .glossary import load_glossary
 from .grounding import locate
 from .prompts import LANGUAGES, Prompt, render
 from .runner import Steps, run
@@ -226,18 +226,10 @@ def _request(prompt: Prompt, max_tokens: int, article: Article, task: str) -> Ch
 # -- glossary (--lang ru|kk) -------------------------------------------------------------
 
 
-def read_glossary(path: str | Path) -> tuple[dict[str, str], ...]:
-    """A CSV glossary: a header row of language codes (``en,ru,kk``), then one term per row."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise InputError(f"cannot read glossary {path}: {exc.strerror or exc}") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(f"glossary {path} is not a UTF-8 CSV file: {exc}") from None
-    if not rows or not set(rows[0]) & set(LANGUAGES):
-        raise InputError(f"glossary {path} needs a header row of language codes, e.g. en,ru,kk")
-    return tuple({k.strip(): v.strip() for k, v in row.items() if k and k.strip() in LANGUAGES and v} for row in rows)
+def read_glossary(path: str | Path) -> Glossary:
+    """The translate task's glossary file (``glossary.load_glossary``: same format, same errors),
+    as the rows this task matches on: one ``{lang: spelling}`` mapping per term."""
+    return tuple(dict(term.forms) for term in load_glossary(path).terms)
 
 
 def _glossary_terms(article: Article, glossary: Glossary, lang: str) -> list[tuple[str, str]]:

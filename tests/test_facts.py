@@ -227,7 +227,7 @@ def test_bad_glossary_and_language(tmp_path: Path) -> None:
     bad.write_text("term,translation\nx,y\n", encoding="utf-8")
     with pytest.raises(InputError, match="language codes"):
         read_glossary(bad)
-    with pytest.raises(InputError, match="cannot read glossary"):
+    with pytest.raises(InputError, match="missing.csv: no such file"):
         read_glossary(tmp_path / "missing.csv")
     with endpoint(lambda _: empty()) as (llm, _), pytest.raises(UsageError, match="unknown language"):
         extract_facts(load_article(SEED), llm, lang="de")

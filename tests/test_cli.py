@@ -258,7 +258,7 @@ def test_facts_schema_needs_no_article_and_no_model(capsys: pytest.CaptureFixtur
     ("argv", "message"),
     [
         (["facts"], "give an article file"),
-        (["facts", str(SEED), "--glossary", "/nonexistent/g.csv"], "cannot read glossary"),
+        (["facts", str(SEED), "--glossary", "/nonexistent/g.csv"], "glossary /nonexistent/g.csv: no such file"),
     ],
 )
 def test_facts_usage_errors_are_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

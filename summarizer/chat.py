@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ChatRequest", "ChatResult", "Usage"]
+from .errors import OutputInvalid
+
+__all__ = ["ChatRequest", "ChatResult", "Usage", "parse_completion"]
 
 
 @dataclass(frozen=True)
@@ -54,3 +56,32 @@ class ChatResult:
             provenance=provenance,
             key=key,
         )
+
+
+def parse_completion(body: Any, *, model: str, endpoint: str) -> dict[str, Any]:
+    """A chat completion as the server sent it (decoded JSON) -> the plain dict we cache.
+
+    Read from the JSON itself, not from the SDK's ``ChatCompletion``: building that pydantic
+    model cost 0.4 ms of client CPU per request, a tenth of a whole call (``docs/BENCHMARKS.md``).
+    """
+    try:
+        choices = body.get("choices") or []
+        choice = choices[0] if choices else None
+        text = (choice["message"].get("content") or "") if choice else ""
+        usage = body.get("usage") or {}
+        if not isinstance(text, str):
+            raise TypeError("content is not text")
+        return {
+            "text": text,
+            "finish_reason": str((choice.get("finish_reason") or "stop") if choice else "empty"),
+            "model": str(body.get("model") or model),
+            "usage": {
+                "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+                "completion_tokens": int(usage.get("completion_tokens") or 0),
+            },
+        }
+    except (AttributeError, TypeError, IndexError, KeyError, ValueError):
+        # A proxy's HTML error page, or JSON that is not a chat completion, served with 200.
+        raise OutputInvalid(
+            f"{endpoint} answered with something that is not a chat completion: {str(body)[:120]!r}", raw=str(body)
+        ) from None

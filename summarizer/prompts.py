@@ -44,8 +44,11 @@ class Prompt:
 
 def prompts_dir() -> Path:
     override = os.environ.get("SUMMARIZER_PROMPTS_DIR")
-    if override:
-        return Path(override)
+    return Path(override) if override else _packaged_prompts()
+
+
+@lru_cache(maxsize=1)
+def _packaged_prompts() -> Path:  # asked on every render: a batch renders thousands
     packaged = Path(__file__).parent / "prompts"
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "prompts"
 
@@ -102,5 +105,12 @@ def render(task: str, **variables: Any) -> Prompt:
                 messages.append({"role": role, "content": content})
     except jinja2.UndefinedError as exc:
         raise UsageError(f"prompt {task}.j2: {exc.message}") from None
-    source = Path(template.filename or "").read_bytes() if template.filename else b""
-    return Prompt(task=task, messages=tuple(messages), template_hash=hashlib.sha256(source).hexdigest()[:12])
+    return Prompt(task=task, messages=tuple(messages), template_hash=_template_hash(template))
+
+
+@lru_cache(maxsize=64)
+def _template_hash(template: jinja2.Template) -> str:
+    # Per template object: jinja loads a new one when the file changes, so this never goes
+    # stale, and a batch does not read and hash the file again for each of its articles.
+    source = Path(template.filename).read_bytes() if template.filename else b""
+    return hashlib.sha256(source).hexdigest()[:12]

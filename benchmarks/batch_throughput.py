@@ -209,6 +209,12 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.1, help="server latency in seconds (default 0.1)")
     parser.add_argument("--sequential-n", type=int, default=100, help="requests for the sequential loop")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=ROOT / "build",
+        help="where the tool's cache, ledger and outputs go (default: build/ in this checkout; see docs/BENCHMARKS.md)",
+    )
     parser.add_argument("--modes", default=",".join(MODES), help=f"which to run (default {','.join(MODES)})")
     parser.add_argument("--serve", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -225,7 +231,8 @@ def main() -> int:
         os.environ.pop("OPENAI_API_KEY", None)
         n, c, latency = args.n, args.concurrency, args.latency
         rows = []
-        with tempfile.TemporaryDirectory() as tmp:
+        args.work_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=args.work_dir, prefix="batch-throughput-") as tmp:
             work = Path(tmp)
             # Warm up every path once (imports, tokenizer, templates, connection pools), off the clock.
             wanted = args.modes.split(",")

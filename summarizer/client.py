@@ -19,6 +19,7 @@ from collections.abc import Callable
 from functools import cache, cached_property
 from typing import Any
 
+import aiohttp
 import httpx2
 import openai
 from tenacity import (
@@ -305,7 +306,7 @@ class LLM:
                 http_client = (
                     httpx2.AsyncClient(transport=local.async_transport())
                     if local is not None
-                    else openai.DefaultAsyncHttpxClient(verify=_tls())
+                    else openai.DefaultAioHttpClient(verify=_tls())  # see pyproject.toml: aiohttp
                 )
             self._async_sdk = openai.AsyncOpenAI(
                 api_key=api_key,
@@ -323,7 +324,7 @@ class LLM:
     def _translate(self, exc: openai.OpenAIError, document: dict[str, Any]) -> BackendError:
         where, model = self.endpoint, document["model"]
         secret = self.settings.api_key
-        if isinstance(exc, openai.APITimeoutError):
+        if isinstance(exc, openai.APITimeoutError) and not _refused(exc):
             return EndpointUnreachable(
                 f"{where} did not answer within {self.settings.timeout:g}s, even after retries;"
                 " raise --timeout or check the server"
@@ -370,6 +371,15 @@ def _chat(document: dict[str, Any]) -> dict[str, Any]:
 def _tls() -> ssl.SSLContext:
     # Loading the CA store costs 50 ms of CPU per client; the clients of one process share it.
     return httpx2.create_ssl_context()
+
+
+def _refused(exc: BaseException) -> bool:
+    # The SDK's aiohttp transport reports a refused or dropped connection as a connect *timeout*;
+    # the aiohttp error underneath says which, and the user needs "cannot reach", not "--timeout".
+    cause = exc.__cause__
+    while cause is not None and not isinstance(cause, aiohttp.ClientConnectionError):
+        cause = cause.__cause__
+    return cause is not None and not isinstance(cause, TimeoutError)
 
 
 def _is_transient(exc: BaseException) -> bool:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import socket
+from pathlib import Path
+
 import pytest
 from conftest import SEED
 from fakes import FakeOpenAI, Reply
@@ -94,3 +98,57 @@ def test_refused_request_is_not_retried(server: FakeOpenAI, capsys: pytest.Captu
     err = capsys.readouterr().err
     assert "rejected the request (HTTP 400): This model's maximum context length" in err
     assert len(server.requests) == 1
+
+
+# -- the same faults through a batch: the SDK's async client, on its aiohttp transport --------
+
+
+def _batch_error(tmp_path: Path) -> tuple[int, str]:
+    out = tmp_path / "out"
+    code = main(["batch", str(SEED), "--out", str(out), "--concurrency", "2"])
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return code, " ".join(item["error"] for item in report["items"])
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_transient_fault_in_a_batch_is_retried_to_success(fault: str, server: FakeOpenAI, tmp_path: Path) -> None:
+    server.script = [FAULTS[fault]]
+    assert _batch_error(tmp_path) == (0, "")
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "out" / report["items"][0]["output"]).read_text(encoding="utf-8") == GOOD + "\n"
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        ("429 with Retry-After", "still rate-limiting"),
+        ("503", "HTTP 503 after retries"),
+        ("connection reset", "cannot reach"),
+        ("hang past the timeout", "did not answer within 1s"),
+        ("truncated body", "cannot reach"),
+    ],
+)
+def test_a_fault_that_persists_in_a_batch_is_reported_in_words(
+    fault: str, words: str, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_MAX_ATTEMPTS", "2")
+    server.default = FAULTS[fault]
+    code, error = _batch_error(tmp_path)
+    assert code == 1
+    assert words in error, error
+    # A batch asks a job that failed on the server's side once more at the end: 2 attempts, twice.
+    assert len(server.requests) == 4
+
+
+def test_a_closed_port_in_a_batch_is_cannot_reach(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # aiohttp calls a refused connection a connect *timeout*; the user must read "cannot reach".
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("SUMMARIZER_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("SUMMARIZER_CACHE_MODE", "off")
+    code, error = _batch_error(tmp_path)
+    assert code == 1
+    assert f"cannot reach http://127.0.0.1:{port}/v1" in error and "timeout" not in error, error

@@ -7,6 +7,7 @@ Against it, in one run so that the ratios hold on a noisy machine:
 * ``tool``: ``summarizer``'s batch (``run_batch``: inputs, prompts, token estimates, rate
   limiter, response cache, ledger, atomic outputs, pages, report) on N articles, concurrency C;
 * ``sdk-async``: the bare async SDK, N requests under an ``asyncio.Semaphore(C)`` (for reference);
+* ``sdk-aiohttp``: the same on the SDK's aiohttp transport, which the tool's batch uses;
 * ``thread-pool``: the bare sync SDK in a pool of C threads, N requests;
 * ``sequential``: the bare sync SDK, one request after another (fewer requests: it is slow).
 
@@ -176,11 +177,14 @@ def thread_pool(base_url: str, messages: list[list[dict[str, str]]], concurrency
     return run
 
 
-def sdk_async(base_url: str, messages: list[list[dict[str, str]]], concurrency: int) -> Callable[[], int]:
+def sdk_async(
+    base_url: str, messages: list[list[dict[str, str]]], concurrency: int, *, aiohttp: bool = False
+) -> Callable[[], int]:
     import openai
 
     async def main() -> None:
-        client = openai.AsyncOpenAI(base_url=base_url, api_key="bench", max_retries=0)
+        http_client = openai.DefaultAioHttpClient() if aiohttp else None  # the transport the tool uses
+        client = openai.AsyncOpenAI(base_url=base_url, api_key="bench", max_retries=0, http_client=http_client)
         semaphore = asyncio.Semaphore(concurrency)
 
         async def one(m: list[dict[str, str]]) -> None:
@@ -275,7 +279,7 @@ def main() -> int:
     return 0
 
 
-MODES = ("tool", "sdk-async", "thread-pool", "sequential")
+MODES = ("tool", "sdk-async", "sdk-aiohttp", "thread-pool", "sequential")
 
 
 def _modes(
@@ -287,6 +291,7 @@ def _modes(
     factories = {
         "tool": lambda: tool(base_url, texts, c, work),
         "sdk-async": lambda: sdk_async(base_url, messages, c),
+        "sdk-aiohttp": lambda: sdk_async(base_url, messages, c, aiohttp=True),
         "thread-pool": lambda: thread_pool(base_url, messages, c),
         "sequential": lambda: sequential(base_url, messages[:n_seq]),
     }

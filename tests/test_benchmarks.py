@@ -1,0 +1,30 @@
+"""The benchmark script still runs end to end (tiny sizes; its figures are never asserted here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_batch_throughput_runs_every_mode_and_reports_json(tmp_path: Path) -> None:
+    command = [sys.executable, str(ROOT / "benchmarks" / "batch_throughput.py"), "--n", "12", "--concurrency", "3"]
+    command += ["--latency", "0.01", "--sequential-n", "4", "--work-dir", str(tmp_path), "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {row["mode"]: row for row in json.loads(done.stdout.strip().splitlines()[-1])}
+    assert list(rows) == ["tool", "sdk-async", "sdk-aiohttp", "thread-pool", "sequential"]
+    assert [rows[m]["requests"] for m in rows] == [12, 12, 12, 12, 4]
+    assert all(row["wall_s"] > 0 and row["cpu_ms_per_request"] > 0 for row in rows.values())
+    assert rows["sequential"]["cpu_vs_sequential_sdk"] == 1.0
+    assert "targets (efficiency >= 0.9" in done.stdout
+    assert list(tmp_path.iterdir()) == []  # its work folder is cleaned up
+
+
+def test_batch_throughput_refuses_an_unknown_mode(tmp_path: Path) -> None:
+    command = [sys.executable, str(ROOT / "benchmarks" / "batch_throughput.py"), "--modes", "tool,warp-drive"]
+    done = subprocess.run(command + ["--work-dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "unknown mode(s): warp-drive" in done.stderr

@@ -201,6 +201,15 @@ def sdk_async(
     return run
 
 
+def file_create_ms(folder: Path, files: int = 200) -> float:
+    """CPU per file created in ``folder``: the file system's share of the tool's figures, shown beside them."""
+    folder.mkdir(parents=True)
+    cpu = time.process_time()
+    for i in range(files):
+        os.close(os.open(folder / f".probe{i}.tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
+    return (time.process_time() - cpu) / files * 1000
+
+
 def articles(n: int, offset: int = 0) -> list[str]:
     seed = SEED.read_text(encoding="utf-8").rstrip()
     return [f"{seed}\n\nBenchmark article number {offset + i}.\n" for i in range(n)]
@@ -242,6 +251,7 @@ def main() -> int:
             wanted = args.modes.split(",")
             for _name, factory in _modes(base_url, work / "warm", 5, 5, c, wanted, offset=10**6):
                 factory()()
+            create_ms = file_create_ms(work / "probe")
             for name, factory in _modes(base_url, work, n, args.sequential_n, c, wanted):
                 requests, wall, cpu = measure(factory())
                 slots = 1 if name == "sequential" else c
@@ -260,6 +270,12 @@ def main() -> int:
         server.wait()
     base = next((r["cpu_ms_per_request"] for r in rows if r["mode"] == "sequential"), float("nan"))
     print(f"N={n} C={c} L={latency * 1000:g} ms, {os.cpu_count()} CPUs")
+    print(f"creating a file in {args.work_dir}: {create_ms:.3f} ms of CPU (the tool creates two per job)")
+    if create_ms > 0.3:
+        print(
+            "  slow: ext4 scans recently deleted inodes when it creates one (a minute or more after many"
+            " deletions, such as the last run's cleanup); the tool's CPU is inflated. See docs/BENCHMARKS.md."
+        )
     print(
         f"{'mode':<12} {'requests':>8} {'C':>3} {'wall s':>8} {'efficiency':>10} {'CPU ms/req':>10} {'CPU vs SDK':>10}"
     )

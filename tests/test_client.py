@@ -9,6 +9,7 @@ import pytest
 from fakes import completion, mock_client
 
 from summarizer.cache import Cache
+from summarizer.chat import parse_completion
 from summarizer.client import LLM, ChatRequest
 from summarizer.config import Backend, CacheMode, Settings
 from summarizer.errors import (
@@ -16,6 +17,7 @@ from summarizer.errors import (
     CacheMiss,
     EndpointUnreachable,
     ModelNotFound,
+    OutputInvalid,
     RequestRejected,
     ServerFailed,
 )
@@ -179,3 +181,44 @@ def test_local_penalties_apply_to_free_text_only(tmp_path: Path) -> None:
     assert free["frequency_penalty"] > 0 and free["presence_penalty"] > 0
     assert "frequency_penalty" not in structured and "presence_penalty" not in structured
     assert structured["response_format"]["json_schema"]["schema"] == {"type": "object"}
+
+
+# -- reading an answer: straight from its JSON (chat.parse_completion) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            completion("Hello."),
+            {"text": "Hello.", "finish_reason": "stop", "usage": {"prompt_tokens": 100, "completion_tokens": 20}},
+        ),
+        (  # a tool-call or refusal answer carries no text: empty, which the checks then flag
+            {"choices": [{"message": {"content": None}, "finish_reason": "length"}], "model": "m"},
+            {"text": "", "finish_reason": "length", "usage": {"prompt_tokens": 0, "completion_tokens": 0}},
+        ),
+        (  # no choices at all (some servers, on a filtered prompt)
+            {"choices": [], "model": "m", "usage": {"prompt_tokens": 3}},
+            {"text": "", "finish_reason": "empty", "usage": {"prompt_tokens": 3, "completion_tokens": 0}},
+        ),
+    ],
+)
+def test_an_answer_is_read_from_its_json(body: dict[str, object], expected: dict[str, object]) -> None:
+    parsed = parse_completion(body, model="asked-for", endpoint=URL)
+    assert {k: parsed[k] for k in expected} == expected
+    assert parsed["model"] == body.get("model", "asked-for")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html>502 Bad Gateway</html>",  # the SDK hands back the text when the type is not JSON
+        {"choices": "not a list"},
+        {"choices": [{"message": {"content": {"nested": "object"}}}]},
+        {"choices": [{"message": {"content": "x"}}], "usage": {"prompt_tokens": "many"}},
+        [1, 2, 3],
+    ],
+)
+def test_anything_else_is_one_clear_error(body: object) -> None:
+    with pytest.raises(OutputInvalid, match=r"127\.0\.0\.1:9/v1 answered with something that is not a chat completion"):
+        parse_completion(body, model="m", endpoint=URL)

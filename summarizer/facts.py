@@ -43,7 +43,7 @@ from .factschema import (
 from .glossary import load_glossary
 from .grounding import locate
 from .prompts import LANGUAGES, Prompt, render
-from .runner import Steps, run
+from .runner import Steps, gather_steps, run
 from .structured import complete_model_steps, strict_schema
 from .tokens import split_to_budget
 
@@ -145,8 +145,9 @@ def facts_steps(
     parts = plan(article, llm, lang=lang, glossary=glossary)
     results: list[ChatResult] = []
     pinned = []
-    for part in parts:
-        draft, calls = yield from complete_model_steps(part.request, FactsDraft)
+    # All parts at once (a batch sends them together); each is checked, and re-asked, on its own.
+    answers = yield from gather_steps([complete_model_steps(part.request, FactsDraft) for part in parts])
+    for part, (draft, calls) in zip(parts, answers, strict=True):
         results.extend(calls)
         found = pin_draft(
             draft,

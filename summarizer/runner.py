@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Generator
-from typing import TypeVar
+from collections.abc import Generator, Sequence
+from typing import Any, TypeVar
 
 from .chat import ChatRequest, ChatResult
 from .client import LLM
 from .ratelimit import Throttle
 
-__all__ = ["Steps", "arun", "run"]
+__all__ = ["Steps", "arun", "gather_steps", "run"]
 
 T = TypeVar("T")
 Steps = Generator[list[ChatRequest], list[ChatResult], T]
@@ -56,3 +56,31 @@ async def arun(
             requests = steps.send(list(await asyncio.gather(*(one(r) for r in requests))))
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
+
+
+def gather_steps(tasks: Sequence[Steps[Any]]) -> Steps[list[Any]]:
+    """Several tasks' steps as one: each round asks every unfinished task's next requests together.
+
+    So the parts of a long article (each asked, checked and maybe re-asked on its own) go out at
+    the same time under ``arun``, and one after another under ``run``; results come back in order.
+    """
+    results: list[Any] = [None] * len(tasks)
+    pending: dict[int, list[ChatRequest]] = {}
+
+    def advance(index: int, answers: list[ChatResult] | None) -> None:
+        try:
+            pending[index] = next(tasks[index]) if answers is None else tasks[index].send(answers)
+        except StopIteration as done:
+            results[index] = done.value
+
+    for index in range(len(tasks)):
+        advance(index, None)
+    while pending:
+        asked = list(pending.items())
+        pending = {}
+        answers = yield [request for _, requests in asked for request in requests]
+        start = 0
+        for index, requests in asked:
+            advance(index, answers[start : start + len(requests)])
+            start += len(requests)
+    return results

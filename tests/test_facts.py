@@ -14,10 +14,11 @@ from fakes import FakeOpenAI, Reply
 from test_factground import ru_bom_crlf
 
 from summarizer.articles import load_article
+from summarizer.chat import ChatResult, Usage
 from summarizer.client import LLM
 from summarizer.config import Backend, CacheMode, Settings
 from summarizer.errors import InputError, OutputInvalid, UsageError
-from summarizer.facts import KINDS, Facts, extract_facts, plan, read_glossary
+from summarizer.facts import KINDS, Facts, extract_facts, facts_steps, plan, read_glossary
 from summarizer.factschema import FactsDraft, FactsOut
 
 LONG = ROOT / "seeds" / "001_long_energy_forum.txt"
@@ -236,3 +237,23 @@ def test_bad_glossary_and_language(tmp_path: Path) -> None:
 def test_the_draft_schema_lists_every_kind() -> None:
     assert KINDS == ("people", "organisations", "places", "dates", "quotes", "figures", "topics")
     assert set(KINDS) < set(FactsOut.model_fields) and set(KINDS) == set(FactsDraft.model_fields)
+
+
+def test_the_parts_of_a_long_article_are_asked_together_and_only_a_bad_one_again() -> None:
+    # One round for every part (a batch sends them at once), then a re-ask for the broken one only.
+    article = load_article(LONG)
+    with endpoint(lambda _: empty(), model="gpt-4o") as (llm, _):
+        steps = facts_steps(article, llm)
+        first = next(steps)
+        assert len(first) == len(plan(article, llm, lang="en")) >= 2
+        good = json.dumps(empty())
+        answers = [
+            ChatResult(good if i else "{not json", "stop", "gpt-4o", Usage(), False, "test", r.task)
+            for i, r in enumerate(first)
+        ]
+        (again,) = steps.send(answers)
+        assert again.task == f"{first[0].task} re-ask" and again.messages[:-2] == first[0].messages
+        with pytest.raises(StopIteration) as done:
+            steps.send([ChatResult(good, "stop", "gpt-4o", Usage(), False, "test", again.task)])
+    facts = done.value.value
+    assert facts.chunks == len(first) and facts.calls == len(first) + 1

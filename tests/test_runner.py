@@ -6,14 +6,16 @@ import asyncio
 import json
 
 import httpx2
+import pytest
 from conftest import ROOT, SEED
 from fakes import completion
 
 from summarizer.articles import load_article
+from summarizer.chat import ChatRequest, ChatResult, Usage
 from summarizer.client import LLM
 from summarizer.config import Backend, CacheMode, Settings
 from summarizer.ratelimit import RateLimiter
-from summarizer.runner import arun
+from summarizer.runner import Steps, arun, gather_steps, run
 from summarizer.summarise import summarise, summarise_steps
 
 LONG = ROOT / "seeds" / "001_long_energy_forum.txt"
@@ -91,3 +93,60 @@ def test_async_429_pauses_the_throttle() -> None:
     summary = asyncio.run(arun(summarise_steps(load_article(SEED), llm), llm, throttle=Spy()))
     assert summary.text == "ok"
     assert paused == [0.01]
+
+
+# -- gather_steps: several tasks' requests, one round at a time -------------------------------
+
+
+def _ask(name: str, rounds: int) -> Steps[str]:
+    """A task that asks ``rounds`` times, each question built from the previous answer."""
+    said = name
+    for n in range(rounds):
+        (answer,) = yield [ChatRequest(task=f"{name}{n}", messages=({"role": "user", "content": said},), max_tokens=5)]
+        said = answer.text
+    return said
+
+
+def _echo(request: ChatRequest) -> ChatResult:
+    return ChatResult(request.messages[0]["content"] + "+", "stop", "m", Usage(), False, "test", request.task)
+
+
+def test_gather_steps_asks_every_task_together_each_round_and_keeps_order() -> None:
+    steps = gather_steps([_ask("a", 2), _ask("b", 1), _ask("c", 3)])
+    rounds = []
+    requests = next(steps)
+    try:
+        while True:
+            rounds.append([r.task for r in requests])
+            requests = steps.send([_echo(r) for r in requests])
+    except StopIteration as done:
+        result = done.value
+    assert rounds == [["a0", "b0", "c0"], ["a1", "c1"], ["c2"]]
+    assert result == ["a++", "b+", "c+++"]
+
+
+def test_gather_steps_runs_the_same_under_run_and_arun() -> None:
+    class Echo:
+        def complete(self, request: ChatRequest) -> ChatResult:
+            return _echo(request)
+
+        async def acomplete(self, request: ChatRequest, **_: object) -> ChatResult:
+            await asyncio.sleep(0)
+            return _echo(request)
+
+    tasks = lambda: [_ask("x", 1), _ask("y", 2)]  # noqa: E731
+    assert run(gather_steps(tasks()), Echo()) == ["x+", "y++"]  # type: ignore[arg-type]
+    assert asyncio.run(arun(gather_steps(tasks()), Echo())) == ["x+", "y++"]  # type: ignore[arg-type]
+
+
+def test_gather_steps_lets_a_failing_task_fail_the_whole() -> None:
+    def broken() -> Steps[str]:
+        yield [ChatRequest(task="z", messages=({"role": "user", "content": "z"},), max_tokens=5)]
+        raise ValueError("bad answer")
+
+    class Echo:
+        def complete(self, request: ChatRequest) -> ChatResult:
+            return _echo(request)
+
+    with pytest.raises(ValueError, match="bad answer"):
+        run(gather_steps([_ask("a", 1), broken()]), Echo())  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ from .inputs import Input, find_inputs
 from .ledger import Ledger
 from .outlets import DEFAULT_OUTLET, Outlet
 from .pricing import load_pricing
+from .prompts import prompts_version
 from .ratelimit import RateLimiter
 from .redact import redact
 from .report import JobResult, write_atomic, write_page, write_report
@@ -107,9 +108,11 @@ def plan(inputs: Iterable[Input], outlets: Sequence[Outlet], tasks: tuple[str, .
     ]
 
 
-def fingerprint(job: Job, article: Article, llm: LLM) -> str:
-    """What makes a finished job still valid: the text, the task, the outlet's settings, the model."""
-    parts = [article.text, job.task.label, repr(job.context), llm.backend, llm.endpoint, llm.model]
+def fingerprint(job: Job, article: Article, llm: LLM, prompts: str = "") -> str:
+    """What makes a finished job still valid: the text, the task, the outlet's settings, the model
+    and how it samples, and the prompts (``prompts_version``: read once per batch, not per job)."""
+    sampling = repr((llm.settings.temperature, llm.settings.seed))
+    parts = [article.text, job.task.label, repr(job.context), llm.backend, llm.endpoint, llm.model, sampling, prompts]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -125,6 +128,7 @@ class Runner:
     out: Path
     progress: Progress
     results: list[JobResult] = field(default_factory=list)
+    prompts: str = field(default_factory=prompts_version)
     _done: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -195,7 +199,7 @@ async def _run_async(runner: Runner, jobs: Sequence[Job], *, concurrency: int, l
     retry_later: list[Job] = []
 
     async def one(job: Job, article: Article, *, last_pass: bool) -> None:
-        fp = fingerprint(job, article, runner.llm)
+        fp = fingerprint(job, article, runner.llm, runner.prompts)
         if runner.done_before(job, fp):
             return
         runner.ledger.start(job.id, input=job.input.label, fingerprint=fp)

@@ -95,7 +95,7 @@ def _start(runner: Runner, jobs: Sequence[Job]) -> list[_Live]:
                 runner.fail(job, exc)
             continue
         for job in group:
-            fp = fingerprint(job, article, runner.llm)
+            fp = fingerprint(job, article, runner.llm, runner.prompts)
             if runner.done_before(job, fp):
                 continue
             runner.ledger.start(job.id, input=job.input.label, fingerprint=fp)

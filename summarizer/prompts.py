@@ -47,6 +47,14 @@ def prompts_dir() -> Path:
     return Path(override) if override else _packaged_prompts()
 
 
+def prompts_version() -> str:
+    """One hash of every template in use: a batch redoes its finished jobs when a prompt changed."""
+    digest = hashlib.sha256()
+    for path in sorted(prompts_dir().glob("*.j2")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
 @lru_cache(maxsize=1)
 def _packaged_prompts() -> Path:  # asked on every render: a batch renders thousands
     packaged = Path(__file__).parent / "prompts"

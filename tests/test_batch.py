@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED
+from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply
 
 from summarizer.batch import BatchOptions, find_inputs, plan, run_batch
@@ -139,6 +140,23 @@ def test_a_rerun_does_only_what_is_left(tmp_path: Path, clean_env: Path) -> None
     assert [r.resumed for r in third] == [True, False, True, False, True]
     assert (out / "default/a001.summary.txt").read_text() == "Summary 101.\n"
     assert (out / "default/a003.summary.txt").read_text() == "Summary 3.\n"
+
+
+def test_a_changed_prompt_makes_a_rerun_redo_the_work(
+    tmp_path: Path, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", prompts)
+    monkeypatch.setenv("SUMMARIZER_PROMPTS_DIR", str(prompts))
+    src, out = folder(tmp_path, 2), tmp_path / "out"
+    with FakeOpenAI(lambda body: Reply(f"Summary {which(body)}.")) as fake:
+        batch(src, fake, clean_env, out)
+        assert all(r.resumed for r in batch(src, fake, clean_env, out)) and len(fake.requests) == 2
+        template = prompts / "summarise.j2"
+        template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a no-op edit
+        again = batch(src, fake, clean_env, out)
+    assert not any(r.resumed for r in again)  # the prompt behind those outputs is not the one in use
+    assert len(fake.requests) == 2  # the rendered request is the same, so the cache still answers
 
 
 def test_outlets_get_their_own_folders_languages_and_script(tmp_path: Path, clean_env: Path) -> None:

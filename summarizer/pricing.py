@@ -8,11 +8,14 @@ price (the report says "unknown" rather than guess); the embedded model costs no
 ``dry_run`` walks each job's real steps generator with stand-in answers: every prompt is rendered
 by the task's own code and counted with ``llm.counter()``; a request already in the response
 cache counts as free. The answer side is counted at each request's ``max_tokens``, so the
-estimate is an upper bound. No request is sent, to the endpoint or to the embedded model.
+estimate is an upper bound, but for one thing: a structured task's stand-in is valid JSON, so
+the re-ask a bad answer would need is not counted. No request is sent, to the endpoint or to
+the embedded model.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Sequence
@@ -137,6 +140,33 @@ def _stand_in(request: ChatRequest, llm: LLM, counter: Any, estimate: DryRun) ->
     else:
         estimate.prompt_tokens += counter.count_messages(request.messages)
         estimate.max_completion_tokens += request.max_tokens
-    # An answer as long as allowed, so that a map-reduce combine step is counted at its largest.
-    text = " ".join(["word"] * request.max_tokens)
+    if request.response_schema is not None:
+        # A structured task (facts) must be able to read the stand-in, or it would re-ask and
+        # then fail every article: the smallest JSON its schema accepts.
+        text = json.dumps(_smallest(request.response_schema, request.response_schema))
+    else:
+        # An answer as long as allowed, so that a map-reduce combine step is counted at its largest.
+        text = " ".join(["word"] * request.max_tokens)
     return ChatResult(text, "stop", llm.model, Usage(), cached=False, provenance="dry-run", key="")
+
+
+def _smallest(schema: dict[str, Any], root: dict[str, Any]) -> Any:
+    """The smallest value a JSON schema accepts, for the shapes strict schemas take."""
+    if "$ref" in schema:
+        return _smallest(root["$defs"][schema["$ref"].rsplit("/", 1)[-1]], root)
+    if "enum" in schema or "const" in schema:
+        return schema["enum"][0] if "enum" in schema else schema["const"]
+    if "anyOf" in schema:
+        return _smallest(schema["anyOf"][0], root)
+    kind = schema.get("type")
+    kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
+    if kind == "object":
+        required = set(schema.get("required", []))
+        return {k: _smallest(v, root) for k, v in schema.get("properties", {}).items() if k in required}
+    if kind == "array":
+        return [_smallest(schema.get("items", {}), root) for _ in range(schema.get("minItems", 0))]
+    if kind == "string":
+        return "x" * schema.get("minLength", 0)
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 0)
+    return False if kind == "boolean" else None

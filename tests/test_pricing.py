@@ -9,9 +9,13 @@ import pytest
 from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply
 
+from summarizer.articles import load_article
 from summarizer.chat import Usage
 from summarizer.cli import main
+from summarizer.client import LLM
+from summarizer.config import Backend, Settings
 from summarizer.errors import UsageError
+from summarizer.facts import plan as facts_plan
 from summarizer.pricing import load_pricing
 
 
@@ -78,6 +82,25 @@ def test_dry_run_sends_nothing_and_counts_the_real_prompts(
     again = json.loads(capsys.readouterr().out)
     assert (again["requests"], again["cached_requests"], again["prompt_tokens"]) == (1, 1, 0)
     assert len(server.requests) == 1
+
+
+def test_dry_run_of_facts_counts_one_request_per_part_and_fails_nothing(
+    server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The facts task must be able to read the stand-in answer: it used to re-ask and then call
+    # every article a failure ("did not answer with valid FactsDraft JSON").
+    monkeypatch.setenv("SUMMARIZER_CONTEXT_TOKENS", "4000")  # the long article in parts
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "seed.txt").write_bytes(SEED.read_bytes())
+    (src / "long.txt").write_bytes((ROOT / "seeds/001_long_energy_forum.txt").read_bytes())
+    argv = ["batch", str(src), "--out", str(tmp_path / "out"), "--tasks", "facts", "--dry-run", "--model", "gpt-4"]
+    code = main(argv)
+    estimate = json.loads(capsys.readouterr().out)
+    assert (code, estimate["failed"], server.requests) == (0, {}, [])
+    settings = Settings(backend=Backend.OPENAI, model="gpt-4", base_url=server.base_url, context_tokens=4000)
+    parts = [len(facts_plan(load_article(src / name), LLM(settings), lang="en")) for name in ("seed.txt", "long.txt")]
+    assert parts[1] >= 2 and (estimate["jobs"], estimate["requests"]) == (2, sum(parts))
 
 
 def test_a_broken_pricing_file_stops_the_batch_before_any_request(

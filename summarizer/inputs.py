@@ -83,8 +83,10 @@ def _jsonl_inputs(path: Path) -> list[Input]:
                     problem = 'the record has no "id"'
                 else:
                     name = str(record["id"])
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                problem = f"not JSON ({exc})"
+            except json.JSONDecodeError as exc:  # its own "line 1 column 5" would clash with the file's line
+                problem = f"not JSON ({exc.msg} at column {exc.pos + 1})"
+            except UnicodeDecodeError as exc:
+                problem = f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
             found.append((name, number, start, problem))
     if not found:
         raise UsageError(f"{path} has no records")

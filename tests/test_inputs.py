@@ -32,12 +32,16 @@ def test_bad_jsonl_lines_become_failed_items_named_by_line(tmp_path: Path) -> No
         "{not json",
         json.dumps({"id": "x"}),
         json.dumps({"text": "t"}),
+        '{"id": "cut", "text": ',  # a record cut off mid-write
     ]
-    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records.write_bytes(("\n".join(lines) + "\n").encode("utf-8") + b'{"id": "\xff"}\n')
     inputs = find_inputs(str(records))
-    assert [bool(i.problem) for i in inputs] == [False, True, True, True]
-    assert f"{records}:2: not JSON" in inputs[1].problem
+    assert [bool(i.problem) for i in inputs] == [False, True, True, True, True, True]
+    # One line number, the file's; where in the record, as a column (not JSON's own "line 2 column 1").
+    assert inputs[1].problem == f"{records}:2: not JSON (Expecting property name enclosed in double quotes at column 2)"
     assert 'no "text"' in inputs[2].problem and 'no "id"' in inputs[3].problem
+    assert inputs[4].problem == f"{records}:5: not JSON (Expecting value at column 24)"
+    assert inputs[5].problem == f"{records}:6: not UTF-8 (byte 0xff at column 9)"
 
 
 def test_clashing_and_hostile_ids_become_distinct_safe_file_names(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ deliberate prompt change:
 
     .venv/bin/python scripts/record_fixtures.py
     .venv/bin/python scripts/record_fixtures.py --hand-written-only   # keep recordings, rebuild HAND_WRITTEN
+    .venv/bin/python scripts/record_fixtures.py --missing   # keep recordings, record only what is not there
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ NOTE = (
 
 def main(argv: list[str]) -> int:
     hand_written_only = "--hand-written-only" in argv
+    missing = "--missing" in argv  # kept recordings answer their commands from the cache
     from summarizer.cache import Cache
     from summarizer.cli import main as cli
 
@@ -64,7 +66,8 @@ def main(argv: list[str]) -> int:
             kept = [
                 line
                 for line in FIXTURE.read_text(encoding="utf-8").splitlines()
-                if line.strip() and _keep(json.loads(line), {entry["key"] for entry in translations}, hand_written_only)
+                if line.strip()
+                and _keep(json.loads(line), {entry["key"] for entry in translations}, hand_written_only or missing)
             ]
             cache.import_jsonl(io.StringIO("\n".join(kept)), source=str(FIXTURE))
         _hand_written_facts(cache)

@@ -153,3 +153,17 @@ def test_seed_translation_json_says_script_and_alphabet(env: dict[str, str]) -> 
     data = json.loads(done.stdout)
     assert data["cached"] is True
     assert "kazakh-latin-2021" in json.dumps(data)
+
+
+def test_embedded_models_kazakh_translation_is_caught(env: dict[str, str]) -> None:
+    """A real translation of the seed into Kazakh by the 135M model, recorded with its retry: the
+    checks must fail it, in words an editor can act on, and --strict must exit 3."""
+    glossary = ROOT / "tests" / "data" / "translations" / "glossary.csv"
+    argv = ["translate", str(SEED), "--to", "kk", "--glossary", str(glossary), "--backend", "local"]
+    done = cli(*argv, "--cache-mode", "replay", "--strict", env=env)
+    assert done.returncode == 3, done.stderr
+    for check in ("glossary", "numbers", "no_repetition"):
+        assert f"check '{check}' failed" in done.stderr
+    assert "Ерғали Бұлегенов (for Yergali Bulegenov)" in done.stderr  # the house spelling it missed
+    asked = [r for r in RECORDS if r["task"].startswith("translate") and r["provenance"] == "recorded"]
+    assert len(asked) == 2  # the first answer failed its checks, so it was asked once more

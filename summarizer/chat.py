@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import OutputInvalid
 
-__all__ = ["ChatRequest", "ChatResult", "Usage", "parse_completion"]
+__all__ = ["ChatRequest", "ChatResult", "Tally", "Usage", "parse_completion"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,26 @@ class ChatResult:
             provenance=provenance,
             key=key,
         )
+
+
+@dataclass
+class Tally:
+    """What a task's calls add up to: tokens, how many, how many the cache answered."""
+
+    usage: Usage = field(default_factory=Usage)
+    calls: int = 0
+    cached: int = 0
+
+    def add(self, results: list[ChatResult]) -> list[ChatResult]:
+        for result in results:
+            self.usage = self.usage + result.usage
+            self.calls += 1
+            self.cached += result.cached
+        return results
+
+    @property
+    def all_cached(self) -> bool:
+        return self.cached == self.calls
 
 
 def parse_completion(body: Any, *, model: str, endpoint: str) -> dict[str, Any]:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .articles import Article
-from .client import LLM, ChatRequest, ChatResult, Usage
+from .chat import Tally
+from .client import LLM, ChatRequest, Usage
 from .errors import UsageError
 from .factground import Dropped, named_in, pin_draft, word_set
 from .factmerge import merge
@@ -143,12 +144,12 @@ def facts_steps(
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     parts = plan(article, llm, lang=lang, glossary=glossary)
-    results: list[ChatResult] = []
+    tally = Tally()
     pinned = []
     # All parts at once (a batch sends them together); each is checked, and re-asked, on its own.
     answers = yield from gather_steps([complete_model_steps(part.request, FactsDraft) for part in parts])
     for part, (draft, calls) in zip(parts, answers, strict=True):
-        results.extend(calls)
+        tally.add(list(calls))
         found = pin_draft(
             draft,
             article.text,
@@ -161,9 +162,6 @@ def facts_steps(
         items = _apply_glossary(found.items, glossary, lang) if glossary else found.items
         pinned.append((items, found.dropped))
     merged = merge([items for items, _ in pinned])
-    usage = Usage()
-    for result in results:
-        usage = usage + result.usage
     return Facts(
         article=article,
         lang=lang,
@@ -172,10 +170,10 @@ def facts_steps(
         keep_ungrounded=keep_ungrounded,
         model=llm.model,
         backend=llm.backend,
-        usage=usage,
-        calls=len(results),
+        usage=tally.usage,
+        calls=tally.calls,
         chunks=len(parts),
-        cached=all(r.cached for r in results),
+        cached=tally.all_cached,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .articles import Article, ArticleMeta
-from .chat import ChatRequest, ChatResult, Usage
+from .chat import ChatRequest, ChatResult, Tally, Usage
 from .client import LLM
 from .errors import OutputInvalid, UsageError
 from .prompts import LANGUAGES, LENGTHS, Prompt, render
@@ -42,20 +42,6 @@ class Summary:
     checks: tuple[Check, ...]
 
 
-@dataclass
-class _Tally:
-    usage: Usage = Usage()
-    calls: int = 0
-    cached: int = 0
-
-    def add(self, results: list[ChatResult]) -> list[ChatResult]:
-        for result in results:
-            self.usage = self.usage + result.usage
-            self.calls += 1
-            self.cached += result.cached
-        return results
-
-
 def summarise(article: Article, llm: LLM, *, lang: str = "en", length: str = "short") -> Summary:
     """Summarise one article through the sync client (see ``summarise_steps``)."""
     return run(summarise_steps(article, llm, lang=lang, length=length), llm)
@@ -67,7 +53,7 @@ def summarise_steps(article: Article, llm: LLM, *, lang: str = "en", length: str
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     if length not in LENGTHS:
         raise UsageError(f"unknown length {length!r}; choose one of {', '.join(LENGTHS)}")
-    tally = _Tally()
+    tally = Tally()
     counter = llm.counter()
     limit = int(llm.context_tokens() * _SAFETY)
     max_tokens = LENGTHS[length][1]
@@ -105,7 +91,7 @@ def summarise_steps(article: Article, llm: LLM, *, lang: str = "en", length: str
         model=llm.model,
         backend=llm.backend,
         usage=tally.usage,
-        cached=tally.cached == tally.calls,
+        cached=tally.all_cached,
         calls=tally.calls,
         chunks=len(chunks),
         finish_reason=result.finish_reason,
@@ -114,7 +100,7 @@ def summarise_steps(article: Article, llm: LLM, *, lang: str = "en", length: str
 
 
 def _reduce(
-    parts: list[str], article: Article, counter: TokenCounter, tally: _Tally, *, lang: str, length: str, limit: int
+    parts: list[str], article: Article, counter: TokenCounter, tally: Tally, *, lang: str, length: str, limit: int
 ) -> Steps[ChatResult]:
     max_tokens = LENGTHS[length][1]
     partial_max = LENGTHS[_PARTIAL_LENGTH][1]

@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .articles import Article, ArticleMeta, split_paragraphs
+from .chat import Tally
 from .client import LLM, ChatRequest, ChatResult, Usage
 from .errors import OutputInvalid, UsageError
 from .fidelity import check_translation
@@ -78,9 +79,7 @@ class _Run:
     source_lang: str
     lang: str
     glossary: Glossary | None
-    usage: Usage = Usage()
-    calls: int = 0
-    cached: int = 0
+    tally: Tally = field(default_factory=Tally)
     retried: int = 0
     terms: dict[str, str] = field(default_factory=dict)
 
@@ -88,9 +87,7 @@ class _Run:
         (result,) = yield [
             ChatRequest(task=task, messages=prompt_messages, max_tokens=max_tokens, article=self.article.id)
         ]
-        self.usage = self.usage + result.usage
-        self.calls += 1
-        self.cached += result.cached
+        self.tally.add([result])
         return result
 
 
@@ -138,9 +135,9 @@ def translate_steps(
         alphabet=ALPHABETS[(lang, script)],
         model=llm.model,
         backend=llm.backend,
-        usage=run.usage,
-        cached=run.cached == run.calls,
-        calls=run.calls,
+        usage=run.tally.usage,
+        cached=run.tally.all_cached,
+        calls=run.tally.calls,
         chunks=len(chunks),
         retried=run.retried,
         finish_reason=finish,

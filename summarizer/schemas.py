@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from .articles import Article
+from .chat import Usage
 from .quality import Check
 from .summarise import Summary
 from .translate import Translation
@@ -24,6 +25,14 @@ class UsageOut(_Model):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
+
+    @classmethod
+    def of(cls, usage: Usage) -> UsageOut:
+        return cls(
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            total_tokens=usage.total_tokens,
+        )
 
 
 class ArticleOut(_Model):
@@ -85,11 +94,7 @@ class SummaryOut(_Model):
             length=s.length,
             model=s.model,
             backend=s.backend,
-            usage=UsageOut(
-                prompt_tokens=s.usage.prompt_tokens,
-                completion_tokens=s.usage.completion_tokens,
-                total_tokens=s.usage.total_tokens,
-            ),
+            usage=UsageOut.of(s.usage),
             cached=s.cached,
             calls=s.calls,
             chunks=s.chunks,
@@ -127,11 +132,7 @@ class TranslationOut(_Model):
             alphabet=t.alphabet,
             model=t.model,
             backend=t.backend,
-            usage=UsageOut(
-                prompt_tokens=t.usage.prompt_tokens,
-                completion_tokens=t.usage.completion_tokens,
-                total_tokens=t.usage.total_tokens,
-            ),
+            usage=UsageOut.of(t.usage),
             cached=t.cached,
             calls=t.calls,
             chunks=t.chunks,

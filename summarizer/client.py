@@ -273,49 +273,38 @@ class LLM:
 
     def _client(self) -> openai.OpenAI:
         if self._sdk is None:
-            base_url, api_key = self._endpoint_and_key()
-            http_client, local = self._http_client, self._local
+            local, http_client = self._local, self._http_client
             if http_client is None:
                 http_client = (
                     httpx2.Client(transport=local.transport())
                     if local is not None
                     else openai.DefaultHttpxClient(verify=_tls())
                 )
-            self._sdk = openai.OpenAI(
-                api_key=api_key,
-                base_url=base_url,
-                timeout=self.settings.timeout,
-                max_retries=0,
-                http_client=http_client,
-            )
+            self._sdk = openai.OpenAI(**self._sdk_options(), http_client=http_client)
         return self._sdk
-
-    def _endpoint_and_key(self) -> tuple[str, str]:
-        if self._local is not None:
-            self._local.check()
-            return EMBEDDED_URL, "embedded"
-        # Self-hosted servers (vLLM, Ollama, llama.cpp) usually want no key, but the SDK insists
-        # on one; a placeholder is sent only when the user gave none.
-        return self.settings.base_url or OPENAI_DEFAULT_URL, self.settings.api_key or "no-key"
 
     def _async_client(self) -> openai.AsyncOpenAI:
         if self._async_sdk is None:
-            base_url, api_key = self._endpoint_and_key()
-            http_client, local = self._async_http_client, self._local
-            if http_client is None:
+            local, http_client = self._local, self._async_http_client
+            if http_client is None:  # aiohttp: see pyproject.toml
                 http_client = (
                     httpx2.AsyncClient(transport=local.async_transport())
                     if local is not None
-                    else openai.DefaultAioHttpClient(verify=_tls())  # see pyproject.toml: aiohttp
+                    else openai.DefaultAioHttpClient(verify=_tls())
                 )
-            self._async_sdk = openai.AsyncOpenAI(
-                api_key=api_key,
-                base_url=base_url,
-                timeout=self.settings.timeout,
-                max_retries=0,
-                http_client=http_client,
-            )
+            self._async_sdk = openai.AsyncOpenAI(**self._sdk_options(), http_client=http_client)
         return self._async_sdk
+
+    def _sdk_options(self) -> dict[str, Any]:
+        """What both SDK clients are built with; the SDK's own retries are off (tenacity's are on)."""
+        if self._local is not None:
+            self._local.check()
+            base_url, api_key = EMBEDDED_URL, "embedded"
+        else:
+            # Self-hosted servers (vLLM, Ollama, llama.cpp) usually want no key, but the SDK insists
+            # on one; a placeholder is sent only when the user gave none.
+            base_url, api_key = self.settings.base_url or OPENAI_DEFAULT_URL, self.settings.api_key or "no-key"
+        return {"api_key": api_key, "base_url": base_url, "timeout": self.settings.timeout, "max_retries": 0}
 
     def _not_json(self, exc: json.JSONDecodeError) -> OutputInvalid:
         # The SDK lets this escape when a proxy serves an HTML error page as application/json.

@@ -225,3 +225,29 @@ def mock_client(replies: list[httpx2.Response | Exception], seen: list[httpx2.Re
         return reply
 
     return httpx2.Client(transport=httpx2.MockTransport(handler))
+
+
+def scripted(
+    answer: Callable[[str], tuple[str, str]], *, model: str, context: int | None = None
+) -> tuple[Any, list[dict[str, Any]]]:
+    """An ``LLM`` whose every answer is ``answer(last user message) -> (text, finish_reason)``,
+    through the SDK's http_client seam (no socket); also the request bodies it was sent."""
+    from summarizer.client import LLM
+    from summarizer.config import Backend, CacheMode, Settings
+
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.read())
+        bodies.append(body)
+        text, finish = answer(body["messages"][-1]["content"])
+        return httpx2.Response(200, json=completion(text, finish_reason=finish))
+
+    settings = Settings(
+        backend=Backend.OPENAI,
+        model=model,
+        base_url="http://127.0.0.1:9/v1",
+        cache_mode=CacheMode.OFF,
+        context_tokens=context,
+    )
+    return LLM(settings, http_client=httpx2.Client(transport=httpx2.MockTransport(handler))), bodies

@@ -33,6 +33,14 @@ FAULTS = {
     "hang past the timeout": Reply(GOOD, delay=2.5),
     "truncated body": Reply(GOOD, truncate=True),
 }
+# A fault that lasts through every retry, and the words its one line must contain.
+PERSISTENT = [
+    ("429 with Retry-After", "still rate-limiting"),
+    ("503", "HTTP 503 after retries"),
+    ("connection reset", "cannot reach"),
+    ("hang past the timeout", "did not answer within 1s"),
+    ("truncated body", "cannot reach"),
+]
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -45,16 +53,7 @@ def test_a_transient_fault_is_retried_to_success(
     assert len(server.requests) == 2
 
 
-@pytest.mark.parametrize(
-    ("fault", "words"),
-    [
-        ("429 with Retry-After", "still rate-limiting"),
-        ("503", "HTTP 503 after retries"),
-        ("connection reset", "cannot reach"),
-        ("hang past the timeout", "did not answer within 1s"),
-        ("truncated body", "cannot reach"),
-    ],
-)
+@pytest.mark.parametrize(("fault", "words"), PERSISTENT)
 def test_a_fault_that_persists_fails_in_one_line(
     fault: str, words: str, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -119,16 +118,7 @@ def test_a_transient_fault_in_a_batch_is_retried_to_success(fault: str, server: 
     assert len(server.requests) == 2
 
 
-@pytest.mark.parametrize(
-    ("fault", "words"),
-    [
-        ("429 with Retry-After", "still rate-limiting"),
-        ("503", "HTTP 503 after retries"),
-        ("connection reset", "cannot reach"),
-        ("hang past the timeout", "did not answer within 1s"),
-        ("truncated body", "cannot reach"),
-    ],
-)
+@pytest.mark.parametrize(("fault", "words"), PERSISTENT)
 def test_a_fault_that_persists_in_a_batch_is_reported_in_words(
     fault: str, words: str, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

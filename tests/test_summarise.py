@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 
-import httpx2
+import fakes
 import pytest
 from conftest import ROOT, SEED
-from fakes import completion
 
 from summarizer.articles import load_article
-from summarizer.client import LLM
-from summarizer.config import Backend, CacheMode, Settings
 from summarizer.errors import OutputInvalid, UsageError
 from summarizer.summarise import summarise
 
 LONG = ROOT / "seeds" / "001_long_energy_forum.txt"
 
 
-def scripted(answer, *, context: int | None = None) -> tuple[LLM, list[dict]]:  # type: ignore[no-untyped-def]
-    bodies: list[dict] = []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        body = json.loads(request.read())
-        bodies.append(body)
-        text, finish = answer(body["messages"][-1]["content"])
-        return httpx2.Response(200, json=completion(text, finish_reason=finish))
-
-    settings = Settings(
-        backend=Backend.OPENAI,
-        model="gpt-4",
-        base_url="http://127.0.0.1:9/v1",
-        cache_mode=CacheMode.OFF,
-        context_tokens=context,
-    )
-    return LLM(settings, http_client=httpx2.Client(transport=httpx2.MockTransport(handler))), bodies
+def scripted(answer, *, context: int | None = None):  # type: ignore[no-untyped-def]
+    return fakes.scripted(answer, model="gpt-4", context=context)
 
 
 def test_an_article_that_fits_is_one_call() -> None:

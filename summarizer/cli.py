@@ -21,7 +21,7 @@ from typing import Any
 from .arguments import PROG, build_parser
 from .articles import load_article
 from .cache import Cache
-from .client import open_llm, redact
+from .client import LLM, open_llm, redact
 from .config import Backend, Settings
 from .digest import build_digest, quality_warnings, render_html, render_text
 from .errors import QualityCheckFailed, SummarizerError, UsageError
@@ -88,15 +88,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+def _embedded_notice(llm: LLM, args: argparse.Namespace, why: str) -> None:
+    # On a terminal only: a script reading our output needs no reminder, and --json none at all.
+    if llm.backend == Backend.LOCAL.value and sys.stderr.isatty() and not args.json:
+        print(f"{PROG}: using the embedded {llm.model} ({why}; set OPENAI_BASE_URL for real quality)", file=sys.stderr)
+
+
 def _cmd_summarise(args: argparse.Namespace) -> int:
     settings = _settings(args)
     article = load_article(args.path)
     with open_llm(settings) as llm:
-        if llm.backend == Backend.LOCAL.value and sys.stderr.isatty() and not args.json:
-            print(
-                f"{PROG}: using the embedded {llm.model} (tiny: set OPENAI_BASE_URL for real quality)",
-                file=sys.stderr,
-            )
+        _embedded_notice(llm, args, "tiny")
         summary = summarise(article, llm, lang=args.lang, length=args.length)
     if args.json:
         print(SummaryOut.of(summary).model_dump_json(indent=2))
@@ -172,12 +174,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     article = load_article(args.path)
     glossary = load_glossary(args.glossary) if args.glossary else None
     with open_llm(settings) as llm:
-        if llm.backend == Backend.LOCAL.value and sys.stderr.isatty() and not args.json:
-            print(
-                f"{PROG}: using the embedded {llm.model} (tiny: its Russian and Kazakh fail the checks;"
-                " set OPENAI_BASE_URL for real quality)",
-                file=sys.stderr,
-            )
+        _embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks")
         result = translate(article, llm, lang=args.lang, script=args.script, glossary=glossary)
     if args.json:
         print(TranslationOut.of(result).model_dump_json(indent=2))

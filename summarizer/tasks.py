@@ -92,27 +92,24 @@ class TaskName:
 
 
 def _summary_output(summary: Summary, ctx: TaskContext) -> TaskOutput:
+    # A translation arrives in its script already; a summary is transliterated here.
     text = to_latin(summary.text) if ctx.language == "kk" and ctx.script == "latn" else summary.text
-    return TaskOutput(
-        content=text.rstrip() + "\n",
-        suffix=".txt",
-        checks=summary.checks,
-        usage=summary.usage,
-        cached=summary.cached,
-        calls=summary.calls,
-        model=summary.model,
-    )
+    return _text_output(text, summary)
 
 
 def _translation_output(translation: Translation, ctx: TaskContext) -> TaskOutput:
+    return _text_output(translation.text, translation)
+
+
+def _text_output(text: str, result: Summary | Translation) -> TaskOutput:
     return TaskOutput(
-        content=translation.text.rstrip() + "\n",
+        content=text.rstrip() + "\n",
         suffix=".txt",
-        checks=translation.checks,
-        usage=translation.usage,
-        cached=translation.cached,
-        calls=translation.calls,
-        model=translation.model,
+        checks=result.checks,
+        usage=result.usage,
+        cached=result.cached,
+        calls=result.calls,
+        model=result.model,
     )
 
 

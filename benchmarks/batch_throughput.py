@@ -108,9 +108,9 @@ def measure(run: Callable[[], int]) -> tuple[int, float, float]:
 
 
 def tool(base_url: str, texts: list[str], concurrency: int, work: Path) -> Callable[[], int]:
-    from summarizer.batch import BatchOptions, find_inputs, plan, run_batch
-    from summarizer.client import open_llm
+    from summarizer.batch.run import BatchOptions, find_inputs, plan, run_batch
     from summarizer.config import Backend, Settings
+    from summarizer.llm.client import open_llm
 
     source = work / "articles.jsonl"
     source.write_text("".join(json.dumps({"id": f"a{i:05d}", "text": t}) + "\n" for i, t in enumerate(texts)))
@@ -128,8 +128,8 @@ def tool(base_url: str, texts: list[str], concurrency: int, work: Path) -> Calla
 
 def prompts(texts: list[str]) -> list[list[dict[str, str]]]:
     """The messages the tool sends for each article, rendered up front: the baselines only call the SDK."""
-    from summarizer.articles import parse_article
-    from summarizer.prompts import LANGUAGES, LENGTHS, render
+    from summarizer.tasks.prompts import LANGUAGES, LENGTHS, render
+    from summarizer.text.articles import parse_article
 
     out = []
     for i, text in enumerate(texts):

@@ -52,8 +52,8 @@ NOTE = (
 def main(argv: list[str]) -> int:
     hand_written_only = "--hand-written-only" in argv
     missing = "--missing" in argv  # kept recordings answer their commands from the cache
-    from summarizer.cache import Cache
-    from summarizer.cli import main as cli
+    from summarizer.cli.main import main as cli
+    from summarizer.llm.cache import Cache
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.update(SUMMARIZER_CACHE_DIR=tmp, SUMMARIZER_BACKEND="local", SUMMARIZER_CACHE_MODE="readwrite")
@@ -89,12 +89,12 @@ def main(argv: list[str]) -> int:
 
 def _hand_written_facts(cache: object) -> None:
     """The answer `summarizer facts SEED --backend local` gets, written by hand, under its exact request."""
-    from summarizer.articles import load_article
-    from summarizer.client import LLM
     from summarizer.config import Backend, Settings
-    from summarizer.facts import plan
-    from summarizer.factschema import FactsDraft
-    from summarizer.structured import structured_request
+    from summarizer.facts.extract import plan
+    from summarizer.facts.schema import FactsDraft
+    from summarizer.llm.client import LLM
+    from summarizer.tasks.structured import structured_request
+    from summarizer.text.articles import load_article
 
     article = load_article(ROOT / SEED)
     llm = LLM(Settings(backend=Backend.LOCAL))
@@ -133,11 +133,11 @@ def _keep(record: dict, fresh: set[str], hand_written_only: bool) -> bool:  # ty
 
 def hand_written_translations() -> list[dict]:  # type: ignore[type-arg]
     """The seed's hand-written translations as answers to the requests `translate --backend local` sends."""
-    from summarizer.articles import load_article
-    from summarizer.cache import cache_key
-    from summarizer.client import LLM, ChatRequest, ChatResult, Usage
     from summarizer.config import Backend, CacheMode, Settings
-    from summarizer.translate import translate
+    from summarizer.llm.cache import cache_key
+    from summarizer.llm.client import LLM, ChatRequest, ChatResult, Usage
+    from summarizer.tasks.translate import translate
+    from summarizer.text.articles import load_article
 
     llm = LLM(Settings(backend=Backend.LOCAL, cache_mode=CacheMode.OFF))
     counter = llm.counter()

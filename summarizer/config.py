@@ -14,8 +14,18 @@ Environment variables:
 ``SUMMARIZER_TIMEOUT``        seconds per request (default 120)
 ``SUMMARIZER_MAX_ATTEMPTS``   attempts per request, retries included (default 5)
 ``SUMMARIZER_CONTEXT_TOKENS`` the model's context window, when the built-in table is wrong
+``SUMMARIZER_MAX_INPUT_MB``   largest article read, in megabytes (default 10)
+``SUMMARIZER_PROMPTS_DIR``    a folder of prompt templates replacing the shipped ``prompts/``
+``SUMMARIZER_PRICING``        a pricing table (TOML) replacing the shipped one
+``SUMMARIZER_FROM``           the digest email's ``From`` (default ``summarizer@localhost``)
+``SUMMARIZER_SMTP_URL``       where digests are sent: ``smtp://host:port``, ``smtps://...``
 ``SUMMARIZER_CONFIG``         a TOML file with the same settings under ``[summarizer]``
 ============================  ==========================================================
+
+The config file takes each setting by its field name (``model``, ``base_url``, ``cache_dir``,
+``max_input_mb``, ``prompts_dir``, ``pricing``, ``mail_from``, ``smtp_url``, ...), never the key.
+Code that no caller hands a ``Settings`` (the prompt templates' folder, the input size limit)
+asks ``current()``: the environment and the config file, read once per environment.
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ from platformdirs import user_cache_dir, user_config_dir
 
 from .errors import UsageError
 
-__all__ = ["Backend", "CacheMode", "Settings", "DEFAULT_OPENAI_MODEL"]
+__all__ = ["Backend", "CacheMode", "Settings", "DEFAULT_OPENAI_MODEL", "current"]
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -65,6 +75,12 @@ class Settings:
     context_tokens: int | None = None
     temperature: float = 0.0
     seed: int = 0
+    max_input_mb: float = 10.0
+    prompts_dir: Path | None = None
+    pricing: Path | None = None
+    mail_from: str = "summarizer@localhost"
+    # repr=False: an SMTP URL may carry a password.
+    smtp_url: str | None = field(default=None, repr=False)
 
     @classmethod
     def resolve(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
@@ -89,7 +105,7 @@ class Settings:
             values["backend"] = Backend(values["backend"])
             if "cache_mode" in values:
                 values["cache_mode"] = CacheMode(values["cache_mode"])
-            for name in ("timeout", "max_retry_seconds", "temperature"):
+            for name in ("timeout", "max_retry_seconds", "temperature", "max_input_mb"):
                 if name in values:
                     values[name] = float(values[name])
             for name in ("max_attempts", "context_tokens", "seed"):
@@ -97,8 +113,9 @@ class Settings:
                     values[name] = int(values[name])
         except ValueError as exc:
             raise UsageError(f"bad setting: {exc}") from None
-        if "cache_dir" in values:
-            values["cache_dir"] = Path(values["cache_dir"]).expanduser()
+        for name in ("cache_dir", "prompts_dir", "pricing"):
+            if values.get(name) is not None:
+                values[name] = Path(values[name]).expanduser()
         settings = cls(**values)
         if settings.backend is Backend.OPENAI and settings.model is None:
             settings = replace(settings, model=DEFAULT_OPENAI_MODEL)
@@ -108,8 +125,9 @@ class Settings:
     def cache_path(self) -> Path:
         return self.cache_dir / "cache.sqlite"
 
-    def with_overrides(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
+    @property
+    def max_input_bytes(self) -> int:
+        return int(self.max_input_mb * 1024 * 1024)
 
 
 _ENV_NAMES = {
@@ -123,7 +141,23 @@ _ENV_NAMES = {
     "SUMMARIZER_TIMEOUT": "timeout",
     "SUMMARIZER_CONTEXT_TOKENS": "context_tokens",
     "SUMMARIZER_MAX_ATTEMPTS": "max_attempts",
+    "SUMMARIZER_MAX_INPUT_MB": "max_input_mb",
+    "SUMMARIZER_PROMPTS_DIR": "prompts_dir",
+    "SUMMARIZER_PRICING": "pricing",
+    "SUMMARIZER_FROM": "mail_from",
+    "SUMMARIZER_SMTP_URL": "smtp_url",
 }
+_PREFIXES = ("SUMMARIZER_", "OPENAI_")
+_current: dict[tuple[tuple[str, str], ...], Settings] = {}
+
+
+def current() -> Settings:
+    """The settings from the environment and the config file alone (no flags), cached per environment."""
+    key = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(_PREFIXES)))
+    settings = _current.get(key)
+    if settings is None:
+        settings = _current[key] = Settings.resolve()
+    return settings
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ The tree (the exit code the CLI maps each branch to is in brackets)::
     └── QualityCheckFailed [3]       checks failed and the user asked for --strict
 
 Messages are written for the person at the terminal: they say what happened and what to do
-about it, and never contain an API key (see ``client.redact``).
+about it, and never contain an API key (see ``redact.redact``).
 """
 
 from __future__ import annotations

@@ -232,8 +232,8 @@ def scripted(
 ) -> tuple[Any, list[dict[str, Any]]]:
     """An ``LLM`` whose every answer is ``answer(last user message) -> (text, finish_reason)``,
     through the SDK's http_client seam (no socket); also the request bodies it was sent."""
-    from summarizer.client import LLM
     from summarizer.config import Backend, CacheMode, Settings
+    from summarizer.llm.client import LLM
 
     bodies: list[dict[str, Any]] = []
 

@@ -85,11 +85,33 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_only_client_imports_openai() -> None:
-    importers = {p.name for p in PACKAGE.glob("*.py") if "openai" in _imports(p)}
-    assert importers == {"client.py"}
+SEAM = {"openai", "httpx2", "aiohttp", "llama_cpp"}
+ROOT = PACKAGE.parent
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_only_the_llm_package_imports_the_sdk_and_its_transports() -> None:
+    importers = {str(p.relative_to(PACKAGE)) for p in _modules() if SEAM & _imports(p)}
+    assert importers, "the walk found no importer at all: it no longer covers the package"
+    assert all(name.startswith("llm/") for name in importers), importers
+    assert "llm/client.py" in importers
 
 
 def test_modules_stay_small() -> None:
-    for path in PACKAGE.glob("*.py"):
+    modules = _modules()
+    assert len(modules) > 40  # the walk reaches every subpackage
+    for path in modules:
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path.name
+
+
+def test_the_folder_tree_is_the_layer_diagram() -> None:
+    top = [p.name for p in PACKAGE.glob("*.py")]
+    packages = sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py"))
+    assert len(top) <= 8, top
+    assert len(packages) >= 5, packages
+    architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    missing = [name for name in packages if f"`{name}/`" not in architecture]
+    assert not missing, f"docs/ARCHITECTURE.md does not describe {missing}"

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED
 
-from summarizer.articles import detect_language, load_article, parse_article, split_paragraphs
 from summarizer.errors import InputError
+from summarizer.text.articles import detect_language, load_article, parse_article, split_paragraphs
 
 RU = (
     "АЛМАТЫ. КАЗИНФОРМ — В Алматы запустят новую линию метро, сообщил аким города.\n\n"

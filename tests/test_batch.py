@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -19,12 +20,12 @@ import pytest
 from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply
 
-from summarizer.batch import BatchOptions, find_inputs, plan, run_batch
-from summarizer.cli import main
-from summarizer.client import open_llm
+from summarizer.batch.outlets import Outlet
+from summarizer.batch.run import BatchOptions, find_inputs, plan, run_batch
+from summarizer.cli.main import main
 from summarizer.config import Backend, Settings
-from summarizer.outlets import Outlet
-from summarizer.ratelimit import RateLimiter
+from summarizer.llm.client import open_llm
+from summarizer.llm.ratelimit import RateLimiter
 
 NUMBER = re.compile(r"Article number (\d+)\.")
 
@@ -54,7 +55,7 @@ def llm_for(fake: FakeOpenAI, cache_dir: Path, **changes: Any):  # type: ignore[
     settings = Settings(
         backend=Backend.OPENAI, model="gpt-4o-mini", base_url=fake.base_url, api_key="sk-test", cache_dir=cache_dir
     )
-    return open_llm(settings.with_overrides(**changes))
+    return open_llm(dataclasses.replace(settings, **changes))
 
 
 def batch(source: Path | str, fake: FakeOpenAI, cache_dir: Path, out: Path, **options: Any):  # type: ignore[no-untyped-def]

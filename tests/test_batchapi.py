@@ -11,11 +11,11 @@ from conftest import ROOT
 from fakes import FakeOpenAI, Reply
 from test_batch import folder, llm_for, which
 
-from summarizer.batch import BatchOptions, Runner, find_inputs, plan, run_batch
-from summarizer.batchapi import run_openai_batch
-from summarizer.cli import main
-from summarizer.ledger import Ledger
-from summarizer.report import ReportOut
+from summarizer.batch.ledger import Ledger
+from summarizer.batch.openai_batch import run_openai_batch
+from summarizer.batch.report import ReportOut
+from summarizer.batch.run import BatchOptions, Runner, find_inputs, plan, run_batch
+from summarizer.cli.main import main
 
 
 def answer(body: dict[str, Any]) -> Reply:
@@ -49,7 +49,7 @@ def test_batch_api_round_trip_into_the_usual_outputs(tmp_path: Path, clean_env: 
         "empty": "failed",
     }
     assert (out / "default/a002.summary.txt").read_text() == "Summary 2.\n"
-    assert all(not r.result["cached"] for r in runner.results if r.status == "done")  # paid for, via the batch
+    assert all(not r.cached for r in runner.results if r.status == "done")  # paid for, via the batch
 
 
 def test_map_reduce_takes_one_batch_per_level(tmp_path: Path, clean_env: Path) -> None:
@@ -59,7 +59,7 @@ def test_map_reduce_takes_one_batch_per_level(tmp_path: Path, clean_env: Path) -
         opts = BatchOptions(out=tmp_path / "out", openai_batch=True, poll_seconds=0)
         with llm_for(fake, clean_env, context_tokens=2000) as llm:
             (result,) = run_batch(plan(find_inputs(str(src)), opts.outlets), llm, opts)
-    assert result.status == "done" and result.result["calls"] == len(fake.batch_lines) > 2
+    assert result.status == "done" and result.result is not None and result.result.calls == len(fake.batch_lines) > 2
     assert [r.path for r in fake.requests].count("/v1/batches") == 2  # the parts, then the combine
     assert (tmp_path / "out/default/long.summary.txt").read_text() == "Combined.\n"
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from summarizer.cache import Cache, cache_key
 from summarizer.errors import UsageError
+from summarizer.llm.cache import Cache, cache_key
 
 BASE: dict[str, Any] = {
     "backend": "openai",
@@ -111,7 +111,7 @@ def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from summarizer.cache import Cache, cache_key
+from summarizer.llm.cache import Cache, cache_key
 cache = Cache(Path(sys.argv[1]))
 for i in range(300):
     request = {"backend": "openai", "model": "m", "messages": [{"role": "user", "content": f"{sys.argv[2]}-{i}"}]}

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply
 
-from summarizer.cli import main
+from summarizer.cli.main import main
 
 KEY = "sk-canary-9f8e7d6c5b4a39281706"
 
@@ -296,7 +296,7 @@ def test_translate_to_kazakh_against_a_loopback_server(
 
 
 def test_translate_to_kazakh_latin(kazakh_server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
-    from summarizer.translit import to_latin
+    from summarizer.text.translit import to_latin
 
     code, out, _ = run(capsys, "translate", str(SEED), "--to", "kk", "--script", "latn", "--json")
     data = json.loads(out)

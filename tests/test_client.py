@@ -8,9 +8,6 @@ import httpx2
 import pytest
 from fakes import completion, mock_client
 
-from summarizer.cache import Cache
-from summarizer.chat import parse_completion
-from summarizer.client import LLM, ChatRequest
 from summarizer.config import Backend, CacheMode, Settings
 from summarizer.errors import (
     AuthenticationFailed,
@@ -21,6 +18,9 @@ from summarizer.errors import (
     RequestRejected,
     ServerFailed,
 )
+from summarizer.llm.cache import Cache
+from summarizer.llm.chat import parse_completion
+from summarizer.llm.client import LLM, ChatRequest
 
 KEY = "sk-canary-0123456789abcdefghijklmnop"
 URL = "http://127.0.0.1:9/v1"

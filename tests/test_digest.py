@@ -11,8 +11,8 @@ from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply
 from test_mail import Inbox, free_port
 
-from summarizer.cli import main
-from summarizer.digest import expand_inputs
+from summarizer.cli.main import main
+from summarizer.digest.build import expand_inputs
 
 HOSTILE = 'Kazakhstan wins <script>alert("x")</script> deal\r\nBcc: victim@example.org\r\nX-Evil: yes'
 
@@ -141,7 +141,7 @@ def test_directories_take_article_files_only() -> None:
     ],
 )
 def test_plural(lang: str, n: int, word: str) -> None:
-    from summarizer.digest import LABELS, plural
+    from summarizer.digest.build import LABELS, plural
 
     assert plural(lang, n, LABELS[lang]["stories"]) == word
 

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from conftest import ROOT, SEED
 
-from summarizer.articles import load_article
-from summarizer.factground import named_in, numbers_in, pin_draft, value_in, word_set
-from summarizer.factschema import FactsDraft
+from summarizer.facts.ground import pin_draft, value_in
+from summarizer.facts.schema import FactsDraft
+from summarizer.text.articles import load_article
+from summarizer.text.numbers import readings
+from summarizer.text.words import named_in, word_set
 
 RU = ROOT / "seeds" / "002_ru_almaty_transport.txt"
 
@@ -161,7 +163,7 @@ def test_russian_article_with_bom_and_crlf_offsets(tmp_path: Path) -> None:
     ],
 )
 def test_a_figure_must_be_written_in_its_evidence(value: float, evidence: str, supported: bool) -> None:
-    assert value_in(value, evidence) is supported, numbers_in(evidence)
+    assert value_in(value, evidence) is supported, readings(evidence)
 
 
 @pytest.mark.parametrize(

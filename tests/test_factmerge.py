@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.factmerge import merge, same_name, same_person
-from summarizer.factschema import Evidence, PersonOut, QuoteOut, TopicOut
+from summarizer.facts.merge import merge, same_name, same_person
+from summarizer.facts.schema import Evidence, PersonOut, QuoteOut, TopicOut
 
 
 def ev(start: int | None, end: int | None, text: str = "x") -> Evidence:

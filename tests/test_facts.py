@@ -13,13 +13,14 @@ from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply
 from test_factground import ru_bom_crlf
 
-from summarizer.articles import load_article
-from summarizer.chat import ChatResult, Usage
-from summarizer.client import LLM
 from summarizer.config import Backend, CacheMode, Settings
 from summarizer.errors import InputError, OutputInvalid, UsageError
-from summarizer.facts import KINDS, Facts, extract_facts, facts_steps, plan, read_glossary
-from summarizer.factschema import FactsDraft, FactsOut
+from summarizer.facts.extract import KINDS, Facts, extract_facts, facts_steps, plan
+from summarizer.facts.schema import FactsDraft, FactsOut
+from summarizer.llm.chat import ChatResult, Usage
+from summarizer.llm.client import LLM
+from summarizer.text.articles import load_article
+from summarizer.text.glossary import load_glossary
 
 LONG = ROOT / "seeds" / "001_long_energy_forum.txt"
 SEED_ANSWER = json.loads((ROOT / "tests" / "data" / "facts" / "seed_answer.json").read_text(encoding="utf-8"))
@@ -214,7 +215,7 @@ def test_lang_ru_with_a_glossary_uses_its_spellings_and_keeps_english_evidence()
         places=[{"name": "Могилев", "kind": "city", "evidence": "in Mogilev"}],
     )
     with endpoint(lambda _: answer) as (llm, fake):
-        facts = extract_facts(load_article(SEED), llm, lang="ru", glossary=read_glossary(GLOSSARY))
+        facts = extract_facts(load_article(SEED), llm, lang="ru", glossary=load_glossary(GLOSSARY))
     system = fake.requests[0].body["messages"][0]["content"]
     assert "Yergali Bulegenov = Ергали Булегенов" in system and "in Russian" in system
     assert "Нуржан Есжанов" not in system  # only the terms this article uses
@@ -227,9 +228,9 @@ def test_bad_glossary_and_language(tmp_path: Path) -> None:
     bad = tmp_path / "g.csv"
     bad.write_text("term,translation\nx,y\n", encoding="utf-8")
     with pytest.raises(InputError, match="language codes"):
-        read_glossary(bad)
+        load_glossary(bad)
     with pytest.raises(InputError, match="missing.csv: no such file"):
-        read_glossary(tmp_path / "missing.csv")
+        load_glossary(tmp_path / "missing.csv")
     with endpoint(lambda _: empty()) as (llm, _), pytest.raises(UsageError, match="unknown language"):
         extract_facts(load_article(SEED), llm, lang="de")
 

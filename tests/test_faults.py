@@ -10,7 +10,7 @@ import pytest
 from conftest import SEED
 from fakes import FakeOpenAI, Reply
 
-from summarizer.cli import main
+from summarizer.cli.main import main
 
 GOOD = "Kazakhstan wants big joint investment projects in Belarus."
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from summarizer.fidelity import LENGTH_RATIO, check_translation
-from summarizer.glossary import Glossary, load_glossary
+from summarizer.checks.translation import LENGTH_RATIO, check_translation
+from summarizer.text.glossary import Glossary, load_glossary
 
 CORPUS = ROOT / "tests" / "data" / "translations"
 CASES = sorted(CORPUS.glob("*.json"))

@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT
 
 from summarizer.errors import InputError
-from summarizer.glossary import find_term, load_glossary, parse_glossary
+from summarizer.text.glossary import find_term, load_glossary, parse_glossary
 
 CORPUS_GLOSSARY = ROOT / "tests" / "data" / "translations" / "glossary.csv"
 

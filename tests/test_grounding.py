@@ -1,4 +1,4 @@
-"""Tests for summarizer.grounding.locate: pinning extracted quotes to source offsets."""
+"""Tests for summarizer.facts.locate.locate: pinning extracted quotes to source offsets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from summarizer.grounding import Alignment, Span, locate
+from summarizer.facts.locate import Alignment, Span, locate
 
 EN = (
     "date 2015-11-25 MOGILEV. KAZINFORM Kazakhstan would like to implement big joint investment "

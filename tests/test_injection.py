@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fakes import FakeOpenAI, Reply
 
-from summarizer.cli import main
+from summarizer.cli.main import main
 
 INJECTED = """ date 2015-11-25 MOGILEV. KAZINFORM Kazakhstan would like to implement big joint investment projects
 in Belarus, Ambassador Yergali Bulegenov said.

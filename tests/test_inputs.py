@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from test_batch import article, folder
 
+from summarizer.batch.inputs import find_inputs
 from summarizer.errors import UsageError
-from summarizer.inputs import find_inputs
 
 
 def test_inputs_from_a_folder_a_glob_and_a_jsonl_file(tmp_path: Path) -> None:

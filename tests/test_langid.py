@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.langid import (
+from summarizer.text.langid import (
     KAZAKH_ONLY,
     NOT_RUSSIAN,
     guess_language,

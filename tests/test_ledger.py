@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.batch.ledger import Ledger
 from summarizer.errors import UsageError
-from summarizer.ledger import Ledger
 
 
 def test_statuses_survive_reopening(tmp_path: Path) -> None:

@@ -22,8 +22,8 @@ import httpx2
 import pytest
 from conftest import ROOT, SEED
 
-from summarizer.cli import main
-from summarizer.local import default_model_path
+from summarizer.cli.main import main
+from summarizer.llm.local import default_model_path
 
 
 def _free_port() -> int:

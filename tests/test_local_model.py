@@ -32,8 +32,8 @@ def test_embedded_model_counts_with_its_own_tokenizer() -> None:
 def test_embedded_model_through_the_async_client_gives_the_same_answer() -> None:
     import asyncio
 
-    from summarizer.runner import arun
-    from summarizer.summarise import summarise_steps
+    from summarizer.llm.steps import arun
+    from summarizer.tasks.summarise import summarise_steps
 
     article = load_article(SEED)
     with open_llm(Settings.resolve(backend="local", cache_mode=CacheMode.OFF)) as llm:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from summarizer.digest.mail import SmtpTarget, build_message, clean_header, send
 from summarizer.errors import BackendError, UsageError
-from summarizer.mail import SmtpTarget, build_message, clean_header, send
 
 
 class Inbox:

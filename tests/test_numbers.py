@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from summarizer.numbers import compare, read_figures
+from summarizer.text.numbers import compare, read_figures
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.batch.outlets import DEFAULT_OUTLET, Outlet, load_outlets
 from summarizer.errors import UsageError
-from summarizer.outlets import DEFAULT_OUTLET, Outlet, load_outlets
 
 GOOD = """
 [[outlet]]

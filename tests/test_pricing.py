@@ -9,14 +9,14 @@ import pytest
 from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply
 
-from summarizer.articles import load_article
-from summarizer.chat import Usage
-from summarizer.cli import main
-from summarizer.client import LLM
+from summarizer.batch.pricing import load_pricing
+from summarizer.cli.main import main
 from summarizer.config import Backend, Settings
 from summarizer.errors import UsageError
-from summarizer.facts import plan as facts_plan
-from summarizer.pricing import load_pricing
+from summarizer.facts.extract import plan as facts_plan
+from summarizer.llm.chat import Usage
+from summarizer.llm.client import LLM
+from summarizer.text.articles import load_article
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import io
 
-from summarizer.progress import LogLines, ProgressBar, for_terminal
-from summarizer.report import JobResult
+from summarizer.batch.progress import LogLines, ProgressBar, for_terminal
+from summarizer.batch.report import JobOutput, JobResult
 
 
 def result(status: str, **fields: object) -> JobResult:
@@ -14,7 +14,8 @@ def test_plain_lines_for_a_log_one_per_job() -> None:
     out = io.StringIO()
     lines = LogLines(out)
     lines.start(3, earlier={"done": 2, "running": 1})
-    lines.advance(result("done", result={"cached": True, "checks": [{"name": "language", "passed": False}]}))
+    done = JobOutput.from_json({"cached": True, "checks": [{"name": "language", "passed": False}]})
+    lines.advance(result("done", result=done))
     lines.advance(result("done", resumed=True))
     lines.advance(result("failed", error="a.txt is empty"))
     assert out.getvalue().splitlines() == [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.quality import check_summary, failed, loop, repetition
+from summarizer.checks.summary import check_summary, failed, loop, repetition
 
 GOOD_EN = "Kazakhstan wants joint investment projects in Belarus. The ambassador met the Mogilev governor."
 

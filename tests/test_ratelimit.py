@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from summarizer.ratelimit import RateLimiter
+from summarizer.llm.ratelimit import RateLimiter
 
 
 class FakeTime:

@@ -10,7 +10,7 @@ import pytest
 from fakes import FakeOpenAI, Reply
 from test_batch import batch
 
-from summarizer.report import ReportOut, write_atomic
+from summarizer.batch.report import ReportOut, write_atomic
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -49,7 +49,7 @@ def test_unknown_model_has_unknown_cost(tmp_path: Path, clean_env: Path) -> None
     with FakeOpenAI() as fake:
         from test_batch import llm_for
 
-        from summarizer.batch import BatchOptions, find_inputs, plan, run_batch
+        from summarizer.batch.run import BatchOptions, find_inputs, plan, run_batch
 
         with llm_for(fake, clean_env, model="my-vllm-model") as llm:
             run_batch(plan(find_inputs(str(src)), BatchOptions(out=tmp_path).outlets), llm, BatchOptions(out=tmp_path))
@@ -83,7 +83,7 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, mon
     def disk_full(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("summarizer.report.os.replace", disk_full)  # fails after the new text is written
+    monkeypatch.setattr("summarizer.batch.report.os.replace", disk_full)  # fails after the new text is written
     with pytest.raises(OSError):
         write_atomic(target, "new\n")
     assert target.read_text() == "old\n"

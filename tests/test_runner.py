@@ -10,13 +10,13 @@ import pytest
 from conftest import ROOT, SEED
 from fakes import completion
 
-from summarizer.articles import load_article
-from summarizer.chat import ChatRequest, ChatResult, Usage
-from summarizer.client import LLM
 from summarizer.config import Backend, CacheMode, Settings
-from summarizer.ratelimit import RateLimiter
-from summarizer.runner import Steps, arun, gather_steps, run
-from summarizer.summarise import summarise, summarise_steps
+from summarizer.llm.chat import ChatRequest, ChatResult, Usage
+from summarizer.llm.client import LLM
+from summarizer.llm.ratelimit import RateLimiter
+from summarizer.llm.steps import Steps, arun, gather_steps, run
+from summarizer.tasks.summarise import summarise, summarise_steps
+from summarizer.text.articles import load_article
 
 LONG = ROOT / "seeds" / "001_long_energy_forum.txt"
 

@@ -9,11 +9,11 @@ import pytest
 from fakes import FakeOpenAI, Reply
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.client import LLM, ChatRequest
 from summarizer.config import Backend, CacheMode, Settings
 from summarizer.errors import OutputInvalid
-from summarizer.factschema import FactsDraft
-from summarizer.structured import complete_model, parse_model, strict_schema
+from summarizer.facts.schema import FactsDraft
+from summarizer.llm.client import LLM, ChatRequest
+from summarizer.tasks.structured import complete_model, parse_model, strict_schema
 
 
 class Point(BaseModel):

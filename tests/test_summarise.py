@@ -8,9 +8,9 @@ import fakes
 import pytest
 from conftest import ROOT, SEED
 
-from summarizer.articles import load_article
 from summarizer.errors import OutputInvalid, UsageError
-from summarizer.summarise import summarise
+from summarizer.tasks.summarise import summarise
+from summarizer.text.articles import load_article
 
 LONG = ROOT / "seeds" / "001_long_energy_forum.txt"
 

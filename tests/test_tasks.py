@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.chat import Usage
+from summarizer.batch.registry import REGISTRY, TaskContext, parse_task
+from summarizer.checks.summary import Check
 from summarizer.errors import UsageError
-from summarizer.quality import Check
-from summarizer.tasks import REGISTRY, TaskContext, parse_task
+from summarizer.llm.chat import Usage
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_language_comes_from_the_task_or_else_the_outlet() -> None:
 
 
 def test_kazakh_latin_outlets_get_a_transliterated_summary_checked_in_cyrillic() -> None:
-    from summarizer.summarise import Summary
+    from summarizer.tasks.summarise import Summary
 
     checks = (Check("language", True, "text is in kk"),)
     summary = Summary(None, "Әкім көпір ашты.", "kk", "short", "m", "openai", Usage(1, 2), False, 1, 1, "stop", checks)  # type: ignore[arg-type]

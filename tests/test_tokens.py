@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from summarizer.articles import load_article
-from summarizer.tokens import context_window, counter_for_model, split_to_budget
+from summarizer.llm.tokens import context_window, counter_for_model, split_to_budget
+from summarizer.text.articles import load_article
 
 LONG = ROOT / "seeds" / "001_long_energy_forum.txt"
 

@@ -9,11 +9,11 @@ import fakes
 import pytest
 from conftest import ROOT, SEED
 
-from summarizer.articles import load_article, parse_article, split_paragraphs
 from summarizer.errors import OutputInvalid, UsageError
-from summarizer.glossary import load_glossary
-from summarizer.translate import guillemets, source_text, translate
-from summarizer.translit import to_latin
+from summarizer.tasks.translate import guillemets, source_text, translate
+from summarizer.text.articles import load_article, parse_article, split_paragraphs
+from summarizer.text.glossary import load_glossary
+from summarizer.text.translit import to_latin
 
 CORPUS = ROOT / "tests" / "data" / "translations"
 SEED_RU = (CORPUS / "seed_ru.txt").read_text(encoding="utf-8").strip()

@@ -1,4 +1,4 @@
-"""Tests for summarizer.translit (Kazakh Cyrillic -> 2021 Kazakh Latin)."""
+"""Tests for summarizer.text.translit (Kazakh Cyrillic -> 2021 Kazakh Latin)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from summarizer.translit import ALPHABET_NAME, to_latin
+from summarizer.text.translit import ALPHABET_NAME, to_latin
 
 KAZAKH_CYRILLIC = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ"
 # The 31 letters of the January 2021 alphabet, both cases.

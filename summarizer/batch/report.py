@@ -1,0 +1,280 @@
+"""A batch's outputs for people: ``report.json``, ``index.html`` and a side-by-side page per job.
+
+``report.json`` (pydantic models below: its shape is declared here) lists every job with its
+status, error, tokens, whether the answer came from the cache, its check results and cost, and
+totals. ``index.html`` is the editors' view: one table per outlet, a row per article, a cell per
+task with its failed checks, linking to ``pages/<outlet>/<article>.<task>.html``, which shows
+the source beside the output with the failed checks highlighted.
+
+The HTML comes from Jinja templates in ``summarizer/templates`` with autoescaping on: article
+text, model output and error messages are all someone else's text and may contain markup.
+Every file is written atomically (a temporary file, then ``os.replace``), so a batch killed
+mid-write leaves the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from pydantic import BaseModel, ConfigDict
+
+from ..checks.verdict import Check, CheckOut, failed
+from ..llm.chat import Usage
+from ..text.articles import Article
+from .pricing import load_pricing
+from .registry import TaskOutput
+
+if TYPE_CHECKING:
+    from ..llm.client import LLM
+
+__all__ = ["JobOutput", "JobResult", "ReportOut", "write_atomic", "write_page", "write_report"]
+
+
+@dataclass(frozen=True)
+class JobOutput:
+    """What a done job produced, as the ledger keeps it (so a resumed batch reports it unchanged)."""
+
+    output: str  # the output file, relative to the batch's folder
+    model: str
+    usage: Usage
+    cached: bool
+    calls: int
+    checks: tuple[Check, ...]
+    page: str | None = None
+
+    @classmethod
+    def of(cls, output: TaskOutput, *, output_path: str, page: str | None = None) -> JobOutput:
+        return cls(output_path, output.model, output.usage, output.cached, output.calls, tuple(output.checks), page)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "output": self.output,
+            "model": self.model,
+            "prompt_tokens": self.usage.prompt_tokens,
+            "completion_tokens": self.usage.completion_tokens,
+            "cached": self.cached,
+            "calls": self.calls,
+            "checks": [c.as_dict() for c in self.checks],
+            "page": self.page,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> JobOutput:
+        return cls(
+            output=str(data.get("output", "")),
+            model=str(data.get("model", "")),
+            usage=Usage(int(data.get("prompt_tokens", 0)), int(data.get("completion_tokens", 0))),
+            cached=bool(data.get("cached", False)),
+            calls=int(data.get("calls", 0)),
+            checks=tuple(Check.from_dict(c) for c in data.get("checks", [])),
+            page=data.get("page"),
+        )
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """One job's outcome; ``result`` is set for a done job."""
+
+    job: str
+    outlet: str
+    article: str
+    input: str
+    task: str
+    status: str  # done | failed | pending (never reached: the batch was interrupted)
+    error: str = ""
+    resumed: bool = False  # done by an earlier run of this batch
+    result: JobOutput | None = None
+
+    @property
+    def cached(self) -> bool:
+        return self.result is not None and self.result.cached
+
+    @property
+    def failed_checks(self) -> list[str]:
+        return [c.name for c in failed(self.result.checks)] if self.result is not None else []
+
+
+class ItemOut(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    job: str
+    outlet: str
+    article: str
+    input: str
+    task: str
+    status: str
+    error: str
+    resumed: bool
+    output: str | None
+    page: str | None
+    model: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    cached: bool
+    calls: int
+    checks: list[CheckOut]
+    failed_checks: list[str]
+    estimated_cost_usd: float | None
+
+
+class TotalsOut(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    jobs: int
+    done: int
+    failed: int
+    pending: int
+    resumed: int
+    cached: int
+    with_failed_checks: int
+    prompt_tokens: int
+    completion_tokens: int
+    estimated_cost_usd: float | None
+    cost_note: str
+    seconds: float
+    rate_limit_wait_seconds: float
+
+
+class ReportOut(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    generated_at: str
+    backend: str
+    model: str
+    endpoint: str
+    batch_api: bool
+    totals: TotalsOut
+    failed_inputs: list[str]
+    items: list[ItemOut]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    # The temporary name is fixed per process (not mkstemp's random one): the ledger's lock means
+    # no other batch writes here, and a leftover from a killed run is swept at the next start.
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = text.encode("utf-8")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+@lru_cache(maxsize=1)
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("summarizer", "templates"),
+        autoescape=True,  # every string shown is someone else's text
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def write_page(out: Path, *, outlet: str, stem: str, task: str, article: Article, output: TaskOutput) -> str:
+    """The side-by-side page of one job; returns its path relative to ``out``."""
+    relative = f"pages/{outlet}/{stem}.html"
+    html = (
+        _templates()
+        .get_template("page.html.j2")
+        .render(
+            outlet=outlet, task=task, article=article, content=output.content, checks=output.checks, model=output.model
+        )
+    )
+    write_atomic(out / relative, html)
+    return relative
+
+
+def build_report(
+    results: Sequence[JobResult], *, llm: LLM, seconds: float, waited: float, pricing: Path | None, batch_api: bool
+) -> ReportOut:
+    table = load_pricing(pricing)
+    items = []
+    for r in results:
+        res = r.result
+        usage = res.usage if res is not None else Usage()
+        cost = (
+            0.0
+            if res is None or res.cached or r.status != "done"
+            else table.cost(res.model, usage, backend=llm.backend, batch_api=batch_api)
+        )
+        checks = [CheckOut.of(c) for c in res.checks] if res is not None else []
+        items.append(
+            ItemOut(
+                job=r.job,
+                outlet=r.outlet,
+                article=r.article,
+                input=r.input,
+                task=r.task,
+                status=r.status,
+                error=r.error,
+                resumed=r.resumed,
+                output=res.output if res is not None else None,
+                page=res.page if res is not None else None,
+                model=res.model if res is not None else None,
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens,
+                cached=r.cached,
+                calls=res.calls if res is not None else 0,
+                checks=checks,
+                failed_checks=r.failed_checks,
+                estimated_cost_usd=cost,
+            )
+        )
+    costs = [i.estimated_cost_usd for i in items]
+    unknown = any(c is None for c in costs)
+    totals = TotalsOut(
+        jobs=len(items),
+        done=sum(i.status == "done" for i in items),
+        failed=sum(i.status == "failed" for i in items),
+        pending=sum(i.status == "pending" for i in items),
+        resumed=sum(i.resumed for i in items),
+        cached=sum(i.cached for i in items if i.status == "done"),
+        with_failed_checks=sum(bool(i.failed_checks) for i in items),
+        prompt_tokens=sum(i.prompt_tokens for i in items),
+        completion_tokens=sum(i.completion_tokens for i in items),
+        estimated_cost_usd=None if unknown else round(sum(c or 0.0 for c in costs), 6),
+        cost_note=f"{llm.model} is not in the pricing table ({table.source})"
+        if unknown
+        else f"from {table.source} ({table.table.checked}); cached answers cost nothing"
+        + ("; Batch API discount applied" if batch_api else ""),
+        seconds=round(seconds, 3),
+        rate_limit_wait_seconds=round(waited, 3),
+    )
+    failed_inputs = list(dict.fromkeys(i.input for i in items if i.status == "failed"))
+    return ReportOut(
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        backend=llm.backend,
+        model=llm.model,
+        endpoint=llm.endpoint,
+        batch_api=batch_api,
+        totals=totals,
+        failed_inputs=failed_inputs,
+        items=items,
+    )
+
+
+def write_report(out: Path, results: Sequence[JobResult], **options: Any) -> ReportOut:
+    report = build_report(results, **options)
+    write_atomic(out / "report.json", report.model_dump_json(indent=2) + "\n")
+    by_outlet: dict[str, dict[str, dict[str, ItemOut]]] = defaultdict(lambda: defaultdict(dict))
+    tasks: dict[str, list[str]] = defaultdict(list)
+    for item in report.items:
+        by_outlet[item.outlet][item.article][item.task] = item
+        if item.task not in tasks[item.outlet]:
+            tasks[item.outlet].append(item.task)
+    html = _templates().get_template("index.html.j2").render(report=report, outlets=by_outlet, tasks=tasks)
+    write_atomic(out / "index.html", html)
+    return report

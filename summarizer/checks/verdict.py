@@ -1,0 +1,45 @@
+"""A check's verdict: the value every check returns, and its one JSON shape.
+
+``Check`` is what the checks produce inside the library; ``CheckOut`` is how a verdict crosses a
+boundary (the CLI's ``--json``, ``report.json``, the ledger). One definition of each, so that
+the CLI, the batch report and the desk print the same fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["Check", "CheckOut", "failed"]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "passed": self.passed, "detail": self.detail}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Check:
+        return cls(str(data["name"]), bool(data["passed"]), str(data.get("detail", "")))
+
+
+def failed(checks: Iterable[Check]) -> list[Check]:
+    return [c for c in checks if not c.passed]
+
+
+class CheckOut(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    passed: bool
+    detail: str
+
+    @classmethod
+    def of(cls, check: Check) -> CheckOut:
+        return cls(name=check.name, passed=check.passed, detail=check.detail)

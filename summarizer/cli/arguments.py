@@ -1,0 +1,126 @@
+"""The command line's grammar: every subcommand, its arguments and their help.
+
+Kept apart from ``cli/main.py`` (which runs the commands) so that each stays readable; the parser
+knows nothing of what a command does, only which handler ``cli`` gave for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..config import Backend, CacheMode
+from ..tasks.prompts import LANGUAGES, LENGTHS
+from ..tasks.translate import SCRIPTS, TARGETS
+
+PROG = "summarizer"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line and exit 2, like every other bad input
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
+    """The grammar of every subcommand; ``handlers`` maps a command to where its function lives."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks and retries")
+    model = argparse.ArgumentParser(add_help=False)
+    model.add_argument(
+        "--backend",
+        choices=[b.value for b in Backend],
+        help="default: openai if OPENAI_API_KEY or OPENAI_BASE_URL is set, else local",
+    )
+    model.add_argument("--model", help="model name at the endpoint (default gpt-4o-mini; SUMMARIZER_MODEL)")
+    model.add_argument(
+        "--cache-mode", choices=[m.value for m in CacheMode], help="default readwrite (SUMMARIZER_CACHE_MODE)"
+    )
+    model.add_argument("--timeout", type=float, help="seconds per request (default 120; SUMMARIZER_TIMEOUT)")
+
+    parser = _Parser(
+        prog=PROG,
+        description="Newsroom summaries, translations and facts from any OpenAI-compatible model, or the embedded one.",
+        parents=[common],
+    )
+    parser.set_defaults(debug=False)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("summarise", aliases=["summarize"], parents=[common, model], help="summarise an article")
+    p.add_argument("path", help="article file, or - for stdin")
+    p.add_argument("--lang", choices=list(LANGUAGES), default="en", help="language of the summary (default en)")
+    p.add_argument("--length", choices=list(LENGTHS), default="short", help="default short")
+    p.add_argument("--json", action="store_true", help="print the summary with its metadata as JSON")
+    p.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
+    p.set_defaults(handler=handlers["summarise"])
+
+    b = sub.add_parser("batch", parents=[common, model], help="many articles, many tasks, many outlets")
+    b.add_argument("input", help="a folder of articles, a glob ('wire/*.txt'), or a JSONL file of {id, text}")
+    b.add_argument("--out", required=True, help="output folder (also holds the job ledger: rerun to resume)")
+    b.add_argument("--tasks", help="comma-separated, e.g. summary,summary:ru (default: each outlet's tasks)")
+    b.add_argument("--outlets", help="TOML file of outlets (default: one English outlet named 'default')")
+    b.add_argument("--concurrency", type=int, default=8, help="requests in flight (default 8)")
+    b.add_argument("--rpm", type=int, help="requests per minute to stay under")
+    b.add_argument("--tpm", type=int, help="tokens per minute to stay under (estimated before sending)")
+    b.add_argument("--dry-run", action="store_true", help="count tokens and estimate the cost; send nothing")
+    b.add_argument("--openai-batch", action="store_true", help="use OpenAI's Batch API (half price, within 24 h)")
+    b.add_argument("--poll-seconds", type=float, default=30.0, help="--openai-batch: seconds between looks")
+    b.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
+    b.set_defaults(handler=handlers["batch"])
+
+    d = sub.add_parser("digest", parents=[common, model], help="build (and send) a digest email of many articles")
+    d.add_argument("inputs", nargs="+", metavar="PATH", help="article files, directories or globs")
+    d.add_argument("--lang", choices=list(LANGUAGES), default="en", help="language of the digest (default en)")
+    d.add_argument("--title", help="digest title (default: 'News digest' in the digest's language)")
+    d.add_argument("--out", metavar="FILE.eml", help="write the email as an .eml file")
+    d.add_argument("--html", metavar="FILE.html", help="write the HTML part to a file")
+    d.add_argument("--send-to", nargs="+", default=[], metavar="ADDRESS", help="deliver via SUMMARIZER_SMTP_URL")
+    d.add_argument("--strict", action="store_true", help="exit 3 (and send nothing) when a quality check fails")
+    d.set_defaults(handler=handlers["digest"])
+
+    f = sub.add_parser("facts", parents=[common, model], help="extract facts, each pinned to its span of the article")
+    f.add_argument("path", nargs="?", help="article file, or - for stdin")
+    f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
+    f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
+    f.add_argument("--format", choices=["json", "md"], default="json", help="json (default) or md (Markdown)")
+    f.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        help="language of names and roles (default: the article's); evidence stays as written",
+    )
+    f.add_argument(
+        "--glossary", help="CSV of term spellings: a header row of language codes (en,ru,kk), one term per row"
+    )
+    f.add_argument(
+        "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
+    )
+    f.set_defaults(handler=handlers["facts"])
+
+    t = sub.add_parser("translate", parents=[common, model], help="translate an article into Russian or Kazakh")
+    t.add_argument("path", help="article file, or - for stdin")
+    t.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="target language")
+    t.add_argument(
+        "--script",
+        choices=list(SCRIPTS),
+        default="cyrl",
+        help="Kazakh script: cyrl (default) or latn, the 2021 Latin alphabet by transliteration",
+    )
+    t.add_argument("--glossary", help="CSV of house spellings; header row names languages, e.g. en,ru,kk")
+    t.add_argument("--json", action="store_true", help="print the translation with its metadata and checks as JSON")
+    t.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
+    t.set_defaults(handler=handlers["translate"])
+
+    k = sub.add_parser("check", parents=[common], help="check a translation against its source (no model call)")
+    k.add_argument("source", help="the source article file, or - for stdin")
+    k.add_argument("translation", help="its translation, a file")
+    k.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="language of the translation")
+    k.add_argument("--glossary", help="CSV of house spellings to check names against")
+    k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
+    k.set_defaults(handler=handlers["check"])
+
+    c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
+    c.add_argument("action", choices=["stats", "clear", "export", "import"])
+    c.add_argument("file", nargs="?", default="-", help="JSONL file for export/import (default stdout)")
+    c.add_argument("--json", action="store_true", help="stats as JSON")
+    c.set_defaults(handler=handlers["cache"])
+    return parser

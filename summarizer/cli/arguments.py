@@ -7,7 +7,7 @@ knows nothing of what a command does, only which handler ``cli`` gave for it.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..config import Backend, CacheMode

@@ -1,0 +1,72 @@
+"""``summarise``, ``translate`` and ``facts``: one article in, one answer out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+
+from ..errors import UsageError
+from ..facts.extract import extract_facts
+from ..facts.schema import FactsOut
+from ..llm.client import open_llm
+from ..tasks.summarise import summarise
+from ..tasks.translate import translate
+from ..text.articles import load_article
+from ..text.glossary import load_glossary
+from .common import PROG, embedded_notice, report_checks, settings
+from .output import SummaryOut, TranslationOut
+
+
+def summarise_command(args: argparse.Namespace) -> int:
+    config = settings(args)
+    article = load_article(args.path)
+    with open_llm(config) as llm:
+        embedded_notice(llm, args, "tiny")
+        summary = summarise(article, llm, lang=args.lang, length=args.length)
+    if args.json:
+        print(SummaryOut.of(summary).model_dump_json(indent=2))
+    else:
+        print(summary.text)
+    return report_checks(summary.checks, strict=args.strict)
+
+
+def translate_command(args: argparse.Namespace) -> int:
+    config = settings(args)
+    article = load_article(args.path)
+    glossary = load_glossary(args.glossary) if args.glossary else None
+    with open_llm(config) as llm:
+        embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks")
+        result = translate(article, llm, lang=args.lang, script=args.script, glossary=glossary)
+    if args.json:
+        print(TranslationOut.of(result).model_dump_json(indent=2))
+    else:
+        print(result.text)
+    return report_checks(result.checks, strict=args.strict)
+
+
+def facts_command(args: argparse.Namespace) -> int:
+    if args.schema:
+        print(json.dumps(FactsOut.model_json_schema(), indent=2, ensure_ascii=False))
+        return 0
+    if args.path is None:
+        raise UsageError("give an article file (or - for stdin), or --schema")
+    glossary = load_glossary(args.glossary) if args.glossary else None
+    config = settings(args)
+    article = load_article(args.path)
+    with open_llm(config) as llm:
+        facts = extract_facts(article, llm, lang=args.lang, keep_ungrounded=args.keep_ungrounded, glossary=glossary)
+    out = facts.to_model()
+    print(out.markdown() if args.format == "md" else out.model_dump_json(indent=2))
+    if facts.dropped:
+        # The same invented fact drafted in several parts of a long article is listed once.
+        seen = Counter(str(d) for d in facts.dropped)
+        shown = "; ".join(f"{what}{f' (x{n})' if n > 1 else ''}" for what, n in list(seen.items())[:5])
+        more = f"; and {len(seen) - 5} more" if len(seen) > 5 else ""
+        fate = "kept with null offsets" if args.keep_ungrounded else "left out (--keep-ungrounded shows them)"
+        print(
+            f"{PROG}: warning: {len(facts.dropped)} fact(s) not supported by the article, {fate}: {shown}{more}",
+            file=sys.stderr,
+        )
+    return 0

@@ -1,0 +1,60 @@
+"""``batch``: many articles, outlets and tasks; ``--dry-run`` counts, ``--openai-batch`` half-price."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..batch.dry_run import dry_run
+from ..batch.inputs import find_inputs
+from ..batch.jobs import BatchOptions, plan
+from ..batch.outlets import DEFAULT_OUTLET, load_outlets
+from ..batch.pricing import load_pricing
+from ..batch.progress import for_terminal
+from ..batch.run import run_batch
+from ..errors import SummarizerError
+from ..llm.client import open_llm
+from .common import PROG, names, settings
+
+
+def batch_command(args: argparse.Namespace) -> int:
+    tasks = tuple(t.strip() for t in args.tasks.split(",") if t.strip()) if args.tasks else None
+    options = BatchOptions(
+        out=Path(args.out),
+        outlets=load_outlets(Path(args.outlets)) if args.outlets else (DEFAULT_OUTLET,),
+        tasks=tasks,
+        concurrency=args.concurrency,
+        rpm=args.rpm,
+        tpm=args.tpm,
+        openai_batch=args.openai_batch,
+        poll_seconds=args.poll_seconds,
+        pricing=Path(args.pricing) if args.pricing else None,
+    )
+    jobs = plan(find_inputs(args.input), options.outlets, options.tasks)  # usage errors before any work
+    with open_llm(settings(args)) as llm:
+        if args.dry_run:
+            pricing = load_pricing(options.pricing)
+            estimate = dry_run(jobs, llm, pricing=pricing, batch_api=args.openai_batch)
+            print(json.dumps(estimate.as_dict(), indent=2, ensure_ascii=False))
+            cost = "unknown" if estimate.cost_usd is None else f"at most ${estimate.cost_usd:.4f}"
+            print(
+                f"{PROG}: dry run, nothing sent: {estimate.jobs} job(s), {estimate.requests} request(s)"
+                f" ({estimate.cached_requests} already cached), {estimate.prompt_tokens} prompt tokens, at most"
+                f" {estimate.max_completion_tokens} answer tokens; cost {cost} for {estimate.model} ({pricing.source})",
+                file=sys.stderr,
+            )
+            if estimate.failed:
+                raise SummarizerError(f"{len(estimate.failed)} input(s) would fail: {names(estimate.failed)}")
+            return 0
+        results = run_batch(jobs, llm, options, progress=for_terminal())
+    done = [r for r in results if r.status == "done"]
+    cached = sum(r.cached for r in done)
+    earlier = sum(r.resumed for r in done)
+    print(f"{len(results)} job(s): {len(done)} done ({cached} from the cache, {earlier} by an earlier run)")
+    print(f"report: {options.out / 'report.json'}; for editors: {options.out / 'index.html'}")
+    bad = {r.input: r.error or r.status for r in results if r.status != "done"}
+    if bad:
+        raise SummarizerError(f"{len(results) - len(done)} job(s) not done, from {len(bad)} input(s): {names(bad)}")
+    return 0

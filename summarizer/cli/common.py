@@ -1,0 +1,64 @@
+"""What every command shares: settings from the flags, the embedded-model notice, check reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..checks.verdict import Check, failed
+from ..config import Backend, Settings
+from ..errors import QualityCheckFailed, UsageError
+from .arguments import PROG
+
+if TYPE_CHECKING:
+    from ..llm.client import LLM
+
+__all__ = ["PROG", "embedded_notice", "names", "open_out", "report_checks", "settings", "write"]
+
+
+def settings(args: argparse.Namespace) -> Settings:
+    return Settings.resolve(
+        backend=getattr(args, "backend", None),
+        model=getattr(args, "model", None),
+        cache_mode=getattr(args, "cache_mode", None),
+        timeout=getattr(args, "timeout", None),
+    )
+
+
+def embedded_notice(llm: LLM, args: argparse.Namespace, why: str) -> None:
+    # On a terminal only: a script reading our output needs no reminder, and --json none at all.
+    if llm.backend == Backend.LOCAL.value and sys.stderr.isatty() and not args.json:
+        print(f"{PROG}: using the embedded {llm.model} ({why}; set OPENAI_BASE_URL for real quality)", file=sys.stderr)
+
+
+def report_checks(checks: Sequence[Check], *, strict: bool) -> int:
+    bad = failed(list(checks))
+    for check in bad:
+        print(f"{PROG}: warning: check '{check.name}' failed: {check.detail}", file=sys.stderr)
+    if bad and strict:
+        raise QualityCheckFailed(f"{len(bad)} quality check(s) failed under --strict")
+    return 0
+
+
+def write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def names(reasons: dict[str, str], limit: int = 10) -> str:
+    shown = "; ".join(
+        reason if name in reason else f"{name} ({reason})" for name, reason in list(reasons.items())[:limit]
+    )
+    more = f"; and {len(reasons) - limit} more (see report.json)" if len(reasons) > limit else ""
+    return shown + more
+
+
+def open_out(path: str) -> Any:
+    if path == "-":
+        return open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)
+    return open(path, "w", encoding="utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .verdict import Check
 
@@ -14,7 +14,8 @@ class CheckOut(BaseModel):
     name: str
     passed: bool
     detail: str
+    spans: list[tuple[int, int]] = Field(default_factory=list)  # offsets into the judged text
 
     @classmethod
     def of(cls, check: Check) -> CheckOut:
-        return cls(name=check.name, passed=check.passed, detail=check.detail)
+        return cls(name=check.name, passed=check.passed, detail=check.detail, spans=list(check.spans))

@@ -20,13 +20,21 @@ class Check:
     name: str
     passed: bool
     detail: str
+    # Character offsets (start, end) into the judged text (the translation or the summary) of
+    # what made the check fail: the Latin word, the mangled name, the invented figure. Reports
+    # mark them where the editor reads; empty when the fault has no place (a missing number).
+    spans: tuple[tuple[int, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "passed": self.passed, "detail": self.detail}
+        out: dict[str, Any] = {"name": self.name, "passed": self.passed, "detail": self.detail}
+        if self.spans:
+            out["spans"] = [list(span) for span in self.spans]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Check:
-        return cls(str(data["name"]), bool(data["passed"]), str(data.get("detail", "")))
+        spans = tuple((int(a), int(b)) for a, b in data.get("spans") or ())
+        return cls(str(data["name"]), bool(data["passed"]), str(data.get("detail", "")), spans)
 
 
 def failed(checks: Iterable[Check]) -> list[Check]:

@@ -123,8 +123,8 @@ def name_key(word: str) -> str:
     return "".join(c for i, c in enumerate(key) if i == 0 or c != key[i - 1])
 
 
-_CHEAP_GROUPS = ("eiyj", "ae", "au", "ui", "ue", "vu", "hgk", "kcg", "sz", "oy")
-_CHEAP_DROP = set("yhjeiu")  # letters one script writes and the other leaves out
+_CHEAP_GROUPS = ("eiyj", "ae", "au", "ui", "ue", "vu", "hgk", "kcg", "szc", "oy")
+_CHEAP_DROP = set("yhjeiua")  # letters one script writes and the other leaves out
 _CHEAP, _DEAR = 1, 100  # integer costs, so that a distance says how many of each it took
 
 

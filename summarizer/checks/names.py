@@ -1,0 +1,207 @@
+"""Proper names across a translation or a summary, without a glossary.
+
+``names_check`` (translations): every proper name of the source must be in the translation in
+a recognisable form. Both sides are romanised (``text.romanise``) and compared word by word,
+first names too, case endings tolerated; each source name word claims its own target word, so
+one target name cannot stand for two source names. What small models do to names (Касим-Ямарт
+for Kassym-Jomart, Альберт for Aleksandr, Кашанов for Koshanov, a named source left out) fails
+here; an honest transliteration (Сутопо Пурво Нугрохо, Эрдоганның) passes.
+
+``unsupported_names`` (summaries): the reverse question: which names of the summary the source
+never names, across scripts.
+
+What counts as a name: a capitalised word that is not at the start of a sentence or a line (a
+word there counts when the text also capitalises it elsewhere), not an acronym (``BelTA``,
+``ООН``: those are allowed to stay as they are), not a title or a calendar word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..text.glossary import Glossary
+from ..text.romanise import EXONYMS, best_prefix_similarity, name_key, names_match
+from ..text.words import TERM
+from .verdict import Check
+
+__all__ = ["Name", "names_check", "proper_names", "unsupported_names"]
+
+# Capitalised words that are not names: titles, institutions' common nouns, calendar words,
+# function words that open a clause. Russian and Kazakh write these in lower case, so they
+# are not to be looked for in a translation.
+_NOT_NAMES = frozenset(
+    """a an the this that these those it its he she they we i you his her their our in on at of for to by
+    from with and or but as after before when while if since about over under into than then there here
+    mr mrs ms dr sir president prime minister ministry foreign affairs interior defence defense finance
+    secretary general deputy chairman chairwoman chair head chief spokesman spokeswoman spokesperson
+    director governor mayor ambassador senator governmen government department agency committee council
+    parliament senate congress navy army police court supreme republic union national state international
+    federal bank university institute office team cup club party day week year det sgt lt col gen capt rep sen gov
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    center centre disaster prevention nations united forces force guard service services administration
+    authority commission board museum hospital school college company group corporation foundation
+    association organization organisation east west north south middle cold war city pacific atlantic ocean
+    sea gulf river island islands street avenue square airport station internal external economic forum
+    summit assembly house palace embassy region district province
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december
+    source photo video read more update updated breaking news""".split()
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s+|\n\s*|[«\"“„'‘(]\s*|[-—–]\s+)$")
+_ACRONYM = re.compile(r"^(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,}|[A-Z]\w*[A-Z]\w*|[А-ЯЁ]\w*[А-ЯЁ]\w*)$")
+_PARTS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # the parts of a hyphenated name, each on its own
+_ENGLISH_SUFFIXES = ("ian", "ese", "ish", "an", "'s", "’s", "s")
+
+
+@dataclass(frozen=True)
+class Name:
+    """One word of a proper name as the text writes it, where, and its romanised key."""
+
+    word: str
+    start: int
+    end: int
+    key: str
+
+
+def proper_names(text: str) -> list[Name]:
+    """The words of ``text`` that are proper names (see the module docstring), in order."""
+    words = [m for m in _PARTS.finditer(text) if m.group()[0].isupper() and not m.group()[0].isdigit()]
+    inside: set[str] = set()
+    for m in words:
+        if not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]) and m.start() > 0:
+            inside.add(m.group().casefold())
+    found = []
+    for m in words:
+        word = m.group()
+        bare_word = re.sub(r"['’]s$", "", word)
+        if m.start() > 0 and text[m.start() - 1] == "/":  # HIV/Aids: a pair of acronyms
+            continue
+        if _ACRONYM.match(bare_word) or bare_word.casefold() in _NOT_NAMES or len(word) < 2 or _in_institution(text, m):
+            continue
+        opening = m.start() == 0 or _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()])
+        if opening and word.casefold() not in inside:
+            continue
+        key = name_key(word)
+        if len(key) >= 2:
+            found.append(Name(word, m.start(), m.end(), key))
+    return found
+
+
+_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|for|the|and|on)\s+)*[A-Z][\w'’-]*)*")
+
+
+def _in_institution(text: str, match: re.Match[str]) -> bool:
+    """Whether the word is part of an institution's name that the press translates by meaning
+    (National Center for Disaster Prevention, United Nations): a capitalised run with a title
+    or institution word in it. Person and place names have none."""
+    for run in _RUN.finditer(text, max(0, match.start() - 120), min(len(text), match.end() + 120)):
+        if run.start() <= match.start() < run.end():
+            words = re.findall(r"[\w'’-]+", run.group())
+            return len(words) > 1 and any(w.casefold() in _NOT_NAMES and w[0].isupper() for w in words)
+    return False
+
+
+def _keys(name: Name) -> list[str]:
+    """The keys a source name may be found under: itself, without an English suffix
+    (Syrian -> Syri, Erdogan's -> Erdogan), and the exonyms of a place (China -> Китай)."""
+    keys = [name.key]
+    lowered = name.word.casefold()
+    stripped = lowered
+    for suffix in _ENGLISH_SUFFIXES:  # Mexicans -> Mexican -> Mexic
+        if stripped.endswith(suffix) and len(stripped) - len(suffix) >= 4:
+            stripped = stripped[: -len(suffix)]
+            keys.append(name_key(stripped))
+    # A final vowel is where Russian puts its case ending (Indonesia / Индонезии, Syria / Сирии).
+    bare = keys[-1].rstrip("aeiouy")
+    if len(bare) >= 3 and bare != keys[-1]:
+        keys.append(bare)
+    for exonym in EXONYMS.get(lowered.rstrip("'’s") if lowered.endswith(("'s", "’s")) else lowered, ()):
+        keys.append(name_key(exonym))
+    return keys
+
+
+def _candidates(text: str) -> list[Name]:
+    return [
+        Name(m.group(), m.start(), m.end(), name_key(m.group()))
+        for pattern in (TERM, _PARTS)
+        for m in pattern.finditer(text)
+        if len(m.group()) > 1
+    ]
+
+
+def _found(keys: list[str], candidate: Name) -> bool:
+    return any(
+        names_match(key, candidate.key) or (len(key) >= 3 and candidate.key.startswith(key) and candidate.word[0].isupper())
+        for key in keys
+    )
+
+
+def names_check(
+    source: str, translation: str, *, glossary: Glossary | None = None, source_lang: str = "en", target_lang: str = "ru"
+) -> Check:
+    """Every name word of ``source`` in ``translation``, recognisably (see the module docstring)."""
+    names = _distinct(proper_names(source))
+    if glossary is not None:
+        covered = {w.casefold() for t in glossary.select(source, lang=source_lang, target=target_lang)
+                   for w in TERM.findall(t.form(source_lang))}  # fmt: skip
+        names = [n for n in names if n.word.casefold() not in covered]
+    candidates = _candidates(translation)
+    claimed: dict[int, str] = {}
+    missing: list[tuple[Name, Name | None]] = []
+    for name in names:
+        keys = _keys(name)
+        exact = [c for c in candidates if names_match(name.key, c.key)]
+        free = [c for c in exact if claimed.get(c.start, name.key) == name.key]
+        if free:  # a person's name claims its target words: one target name cannot stand for two
+            for hit in free:
+                claimed[hit.start] = name.key
+            continue
+        if not exact and any(_found(keys, c) for c in candidates):
+            continue
+        missing.append((name, _closest(name, candidates)))
+    if not missing:
+        return Check("names", True, f"all {len(names)} name words of the source are there")
+    listed = []
+    spans = []
+    for name, near in missing:
+        if near is not None:
+            listed.append(f"{name.word} (closest: {near.word})")
+            spans.append((near.start, near.end))
+        else:
+            listed.append(f"{name.word} (not there)")
+    return Check(
+        "names",
+        False,
+        f"{len(missing)} of {len(names)} name words of the source are missing or mangled: " + ", ".join(listed[:12]),
+        tuple(sorted(set(spans))),
+    )
+
+
+def _closest(name: Name, candidates: list[Name]) -> Name | None:
+    """The target word most like the missing name, when one is alike enough to be its mangling."""
+    scored = [(best_prefix_similarity(name.key, c.key), c) for c in candidates if c.word[0].isupper()]
+    scored = [s for s in scored if s[0] >= 0.5]
+    return max(scored, key=lambda s: s[0])[1] if scored else None
+
+
+def _distinct(names: Iterable[Name]) -> list[Name]:
+    seen: dict[str, Name] = {}
+    for name in names:
+        seen.setdefault(name.word.casefold().removesuffix("'s").removesuffix("’s"), name)
+    return list(seen.values())
+
+
+def unsupported_names(summary: str, source: str) -> list[Name]:
+    """Name words of ``summary`` that ``source`` does not name in any spelling or script."""
+    candidates = _candidates(source)
+    missing = []
+    for name in _distinct(proper_names(summary)):
+        keys = [name.key, *(name_key(e) for e in EXONYMS.get(name.word.casefold(), ()))]
+        # The reverse direction too: a Russian summary's Китай for the source's China.
+        reverse = [c for c in candidates if any(name.key.startswith(name_key(e)) for e in EXONYMS.get(c.word.casefold(), ()))]
+        if reverse or any(_found(keys, c) or names_match(c.key, name.key) for c in candidates):
+            continue
+        missing.append(name)
+    return missing

@@ -1,0 +1,127 @@
+"""Checks on the letters and words of a Cyrillic answer: what small models get wrong that no
+hand-written fault showed.
+
+=================  ===========================================================================
+mixed_script       a word with both Latin and Cyrillic letters (``Акorda``, ``культурно-хumanitarianных``)
+latin_words        a Latin-script word left in a Russian or Kazakh text (``Lukashenko``,
+                   ``prospects``): the press writes foreign names in Cyrillic. Acronyms
+                   (``BelTA``, ``NATO``), glossary forms and the house list of names kept in
+                   Latin (``data/latin_ok.txt``: media and brands) are allowed
+kazakh_words       "Kazakh" whose lower-case words the Kazakh word list does not know: Russian,
+                   Kyrgyz-like forms (``жоопында``, ``жашып``), invented words
+repeated_phrase    a phrase of four or more words said three times or more anywhere in the text,
+                   not only back to back (the loop ``no_repetition`` catches)
+=================  ===========================================================================
+
+Each failing check names its words and gives their spans in the judged text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+from importlib import resources
+
+from ..text.kkwords import kazakh_share
+from ..text.words import LETTERS, TOKEN
+from .verdict import Check
+
+__all__ = ["kazakh_words_check", "latin_words_check", "mixed_script_check", "repeated_phrase_check"]
+
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_ACRONYM = re.compile(r"^(?:[A-Z]{2,}s?|[A-Z][a-z]*[A-Z]\w*)$")  # NATO, BelTA, McDonald's is a name: see house list
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_DATE_MARK = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}", re.MULTILINE)  # Kazinform's export header
+
+
+@lru_cache(maxsize=1)
+def house_latin() -> frozenset[str]:
+    """Names the Russian and Kazakh press keep in Latin letters (media, brands), folded."""
+    text = resources.files("summarizer").joinpath("data/latin_ok.txt").read_text(encoding="utf-8")
+    names = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return frozenset(n.casefold() for n in names if n)
+
+
+def _spans_of(words: list[re.Match[str]]) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in words)
+
+
+def _listed(words: list[re.Match[str]], limit: int = 10) -> str:
+    unique = list(dict.fromkeys(m.group() for m in words))
+    return ", ".join(unique[:limit]) + (f" and {len(unique) - limit} more" if len(unique) > limit else "")
+
+
+def mixed_script_check(text: str) -> Check:
+    # Per hyphen part: Kazakh inflects a Latin name after a hyphen (Daily-дің, Twitter-дегі).
+    mixed = [
+        m
+        for m in _WORD.finditer(text)
+        if any(_LATIN_LETTER.search(part) and _CYRILLIC_LETTER.search(part) for part in re.split(r"[-'’]", m.group()))
+    ]
+    if mixed:
+        return Check("mixed_script", False, f"{len(mixed)} words mix Latin and Cyrillic letters: {_listed(mixed)}",
+                     _spans_of(mixed))  # fmt: skip
+    return Check("mixed_script", True, "no word mixes Latin and Cyrillic letters")
+
+
+def latin_words_check(text: str, *, allowed: frozenset[str] = frozenset()) -> Check:
+    """Latin-script words in a Cyrillic text, except acronyms, ``allowed`` (glossary forms,
+    folded) and the house list. A word inside a multi-word house name (China Daily) is allowed."""
+    clean = _DATE_MARK.sub(lambda m: " " * len(m.group()), _URL.sub(lambda m: " " * len(m.group()), text))
+    keep = house_latin() | allowed
+    covered: set[int] = set()
+    folded = clean.casefold()
+    for name in keep:
+        for hit in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            covered.update(range(hit.start(), hit.end()))
+    latin = [
+        m
+        for m in _WORD.finditer(clean)
+        if _LATIN_LETTER.search(m.group())
+        and not _CYRILLIC_LETTER.search(m.group())  # mixed words are mixed_script's
+        and not _ACRONYM.match(m.group())
+        and m.start() not in covered
+    ]
+    if latin:
+        return Check("latin_words", False, f"{len(latin)} words left in Latin letters: {_listed(latin)}", _spans_of(latin))
+    return Check("latin_words", True, "no word left in Latin letters (acronyms and house names aside)")
+
+
+def kazakh_words_check(text: str) -> Check:
+    judged, unknown = kazakh_share(text)
+    if judged < 8:
+        return Check("kazakh_words", True, f"too few lower-case words to judge ({judged})")
+    share = 1 - len(unknown) / judged
+    # Human Kazakh news: 88-100 % known (NTREX: 88.7 % of running words); Russian 21-43 %, Kyrgyz 30 %.
+    passed = share >= 0.7
+    detail = f"{share:.0%} of {judged} lower-case words are Kazakh words or stems"
+    spans: tuple[tuple[int, int], ...] = ()
+    if not passed:
+        wanted = set(unknown)
+        hits = [m for m in LETTERS.finditer(text) if m.group().lower() in wanted]
+        detail += " (Kazakh news has 85 % or more): not Kazakh: " + _listed(hits)
+        spans = _spans_of(hits)
+    return Check("kazakh_words", passed, detail, spans)
+
+
+def repeated_phrase_check(text: str, *, size: int = 4, copies: int = 3) -> Check:
+    """A phrase of ``size`` words said ``copies`` times or more, apart or together.
+
+    Honest news repeats a name, rarely four words in a row three times; a small model restates
+    its sentence ("The article is about ... The article is about ...").
+    """
+    words = list(TOKEN.finditer(text))
+    where: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in range(len(words) - size + 1):
+        gram = tuple(w.group().casefold() for w in words[i : i + size])
+        if any(len(g) > 2 for g in gram) and (not where[gram] or where[gram][-1] + size <= i):
+            where[gram].append(i)
+    worst = max(where.items(), key=lambda item: len(item[1]), default=None)
+    if worst is None or len(worst[1]) < copies:
+        return Check("repeated_phrase", True, f"no phrase of {size} words comes {copies} times")
+    gram, starts = worst
+    spans = tuple((words[i].start(), words[i + size - 1].end()) for i in starts)
+    return Check("repeated_phrase", False, f"'{' '.join(gram)}' comes {len(starts)} times", spans)

@@ -31,20 +31,28 @@ __all__ = ["Name", "names_check", "proper_names", "unsupported_names"]
 # Capitalised words that are not names: titles, institutions' common nouns, calendar words,
 # function words that open a clause. Russian and Kazakh write these in lower case, so they
 # are not to be looked for in a translation.
-_NOT_NAMES = frozenset(
+# Titles stand before a name and are not part of it; institution words make the capitalised run
+# they are in (up to the institution word, and its "of"/"for" complement) an institution's name,
+# which the press translates by meaning (Executive Committee, National Center for Disaster Prevention).
+_TITLES = frozenset(
+    """mr mrs ms dr sir president prime minister foreign secretary general deputy chairman chairwoman chair head
+    chief spokesman spokeswoman spokesperson director governor mayor ambassador senator lawmaker king queen
+    prince det sgt lt col gen capt rep sen gov extraordinary plenipotentiary""".split()
+)
+_INSTITUTIONS = frozenset(
+    """ministry affairs interior defence defense finance government department agency committee council parliament
+    senate congress navy army police court supreme republic union national state international federal bank
+    university institute office team cup club party center centre disaster prevention nations united forces
+    force guard service services administration authority commission board museum hospital school college
+    company group corporation foundation association organization organisation assembly house palace embassy
+    executive oblast region district province forum summit""".split()
+)
+_NOT_NAMES = _TITLES | _INSTITUTIONS | frozenset(
     """a an the this that these those it its he she they we i you his her their our in on at of for to by
     from with and or but as after before when while if since about over under into than then there here
-    mr mrs ms dr sir president prime minister ministry foreign affairs interior defence defense finance
-    secretary general deputy chairman chairwoman chair head chief spokesman spokeswoman spokesperson
-    director governor mayor ambassador senator governmen government department agency committee council
-    parliament senate congress navy army police court supreme republic union national state international
-    federal bank university institute office team cup club party day week year det sgt lt col gen capt rep sen gov
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    center centre disaster prevention nations united forces force guard service services administration
-    authority commission board museum hospital school college company group corporation foundation
-    association organization organisation east west north south middle cold war city pacific atlantic ocean
-    sea gulf river island islands street avenue square airport station internal external economic forum
-    summit assembly house palace embassy region district province
+    day week year jan feb mar apr jun jul aug sep sept oct nov dec
+    east west north south middle cold war city pacific atlantic ocean sea gulf river island islands street
+    avenue square airport station internal external economic
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december
     source photo video read more update updated breaking news""".split()
@@ -52,6 +60,7 @@ _NOT_NAMES = frozenset(
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s+|\n\s*|[«\"“„'‘(]\s*|[-—–]\s+)$")
 _ACRONYM = re.compile(r"^(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,}|[A-Z]\w*[A-Z]\w*|[А-ЯЁ]\w*[А-ЯЁ]\w*)$")
 _PARTS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # the parts of a hyphenated name, each on its own
+_LATIN_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _ENGLISH_SUFFIXES = ("ian", "ese", "ish", "an", "'s", "’s", "s")
 
 
@@ -94,12 +103,26 @@ _RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|for|the|and|on)\s+)*[A-Z][\w'�
 
 def _in_institution(text: str, match: re.Match[str]) -> bool:
     """Whether the word is part of an institution's name that the press translates by meaning
-    (National Center for Disaster Prevention, United Nations): a capitalised run with a title
-    or institution word in it. Person and place names have none."""
-    for run in _RUN.finditer(text, max(0, match.start() - 120), min(len(text), match.end() + 120)):
-        if run.start() <= match.start() < run.end():
-            words = re.findall(r"[\w'’-]+", run.group())
-            return len(words) > 1 and any(w.casefold() in _NOT_NAMES and w[0].isupper() for w in words)
+    (Mogilev Oblast Executive Committee, United Nations General Assembly): see ``_INSTITUTIONS``.
+    A person named after the institution (...Committee Vladimir Domanevsky) is not part of it."""
+    for run in _RUN.finditer(text, max(0, match.start() - 150), min(len(text), match.end() + 150)):
+        if not run.start() <= match.start() < run.end():
+            continue
+        segment: list[tuple[int, bool]] = []
+        words = list(re.finditer(r"[\w'’-]+", run.group()))
+        for i, word in enumerate(words):
+            folded = word.group().casefold()
+            if folded in _TITLES:
+                segment = []
+                continue
+            segment.append((run.start() + word.start(), folded in _INSTITUTIONS))
+            following = words[i + 1].group() if i + 1 < len(words) else ""
+            ends = folded in _INSTITUTIONS and following not in ("of", "for", "and", "the", "on")
+            if run.start() + word.start() >= match.start() and (ends or i + 1 == len(words)):
+                return len(segment) > 1 and any(inst for _, inst in segment)
+            if ends:
+                segment = []
+        return False
     return False
 
 
@@ -109,10 +132,15 @@ def _keys(name: Name) -> list[str]:
     keys = [name.key]
     lowered = name.word.casefold()
     stripped = lowered
-    for suffix in _ENGLISH_SUFFIXES:  # Mexicans -> Mexican -> Mexic
-        if stripped.endswith(suffix) and len(stripped) - len(suffix) >= 4:
-            stripped = stripped[: -len(suffix)]
-            keys.append(name_key(stripped))
+    changed = True
+    while changed:  # Mexicans -> Mexican -> Mexic
+        changed = False
+        for suffix in _ENGLISH_SUFFIXES:
+            if stripped.endswith(suffix) and len(stripped) - len(suffix) >= 4:
+                stripped = stripped[: -len(suffix)]
+                keys.append(name_key(stripped))
+                changed = True
+                break
     # A final vowel is where Russian puts its case ending (Indonesia / Индонезии, Syria / Сирии).
     bare = keys[-1].rstrip("aeiouy")
     if len(bare) >= 3 and bare != keys[-1]:
@@ -195,13 +223,40 @@ def _distinct(names: Iterable[Name]) -> list[Name]:
 
 def unsupported_names(summary: str, source: str) -> list[Name]:
     """Name words of ``summary`` that ``source`` does not name in any spelling or script."""
-    candidates = _candidates(source)
-    missing = []
+    # Capitalised words, and the parts of a hyphenated name (Byeong-seug)
+    candidates = [c for c in _candidates(source) if c.word[0].isupper() or source[c.start - 1 : c.start] == "-"]
+    missing = [
+        Name(m.group(), m.start(), m.end(), m.group())
+        for m in _LATIN_ACRONYM.finditer(summary)  # KCNA: an acronym is a name, and checkable as written
+        if m.group() not in source and m.group() not in source.replace(".", "")
+    ]
     for name in _distinct(proper_names(summary)):
+        if _common_russian_noun(name.word):
+            continue
         keys = [name.key, *(name_key(e) for e in EXONYMS.get(name.word.casefold(), ()))]
         # The reverse direction too: a Russian summary's Китай for the source's China.
         reverse = [c for c in candidates if any(name.key.startswith(name_key(e)) for e in EXONYMS.get(c.word.casefold(), ()))]
-        if reverse or any(_found(keys, c) or names_match(c.key, name.key) for c in candidates):
+        # Looser than for a translation: the question is whether the source names it at all,
+        # not whether the spelling is right (Сыга for seug).
+        if reverse or any(
+            _found(keys, c) or names_match(c.key, name.key) or best_prefix_similarity(c.key, name.key) >= 0.72
+            for c in candidates
+        ):
             continue
         missing.append(name)
     return missing
+
+
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+
+
+def _common_russian_noun(word: str) -> bool:
+    """A capitalised Russian common noun (Кубок, Генассамблея, Неделя): Russian capitalises the
+    first word of an institution's or event's name, which is no name to look for."""
+    if not re.search("[а-яё]", word.casefold()) or re.search("[әғқңөұүһі]", word.casefold()):
+        return False
+    from ..text.langid import _morph  # the one Russian dictionary, loaded once
+
+    parses = _morph().parse(word)
+    known = _morph().word_is_known(word.casefold())
+    return known and all(p.tag.POS == "NOUN" and not (_NAME_TAGS & p.tag.grammemes) for p in parses[:2])

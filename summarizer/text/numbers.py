@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-__all__ = ["Figures", "compare", "read_figures", "readings"]
+__all__ = ["Figures", "compare", "month_spans", "number_spans", "read_figures", "readings", "weekday_spans"]
 
 _SPACE = "[ \u00a0\u202f\u2009]"
 _NUMBER = {
@@ -211,3 +211,68 @@ def _names(text: str, patterns: list[str], lang: str) -> Counter[int]:
 def _plain(value: Decimal) -> str:
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# Number words, for a summary that spells a figure out ("four million" = 4 million = 4 млн):
+# values 1..20 and the tens; a following scale word multiplies (``number_spans``).
+_WORD_VALUES = {
+    "en": dict(
+        zip(
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+            "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred".split(),
+            [*range(1, 21), 30, 40, 50, 60, 70, 80, 90, 100],
+            strict=True,
+        )
+    ),
+    "ru": {**{p: i + 1 for i, p in enumerate(_NUMBER_WORDS["ru"])}, r"двадцат(?:ь|и|ью)": 20, r"сто": 100},
+    "kk": {**{p: i + 1 for i, p in enumerate(_NUMBER_WORDS["kk"])}, "жиырма": 20, "отыз": 30, "жүз": 100},
+}
+
+
+def number_spans(text: str, lang: str) -> list[tuple[int, int, Decimal]]:
+    """Every figure of ``text`` with where it is: digits read the ``lang`` way, a dotted date's
+    day and year, and number words (one to twenty, the tens, hundred), each times a scale
+    word after it ("1.2 million", "four million", "4 млн")."""
+    key = _key(lang)
+    found: list[tuple[int, int, Decimal]] = []
+    for match in _DOTTED_DATE.finditer(text):
+        if 1 <= int(match.group(2)) <= 12:
+            found += [(match.start(1), match.end(1), Decimal(match.group(1))),
+                      (match.start(3), match.end(3), Decimal(match.group(3)))]  # fmt: skip
+    masked = _DOTTED_DATE.sub(lambda m: " " * len(m.group()), text)
+    hits: list[tuple[int, int, Decimal]] = [
+        (m.start(), m.end(), _value(m.group(), key)) for m in _NUMBER["en" if key == "en" else "local"].finditer(masked)
+    ]
+    for pattern, value in _WORD_VALUES.get(key, {}).items():
+        flags = re.IGNORECASE
+        hits += [(m.start(), m.end(), Decimal(value)) for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", masked, flags)]
+    for start, end, value in sorted(hits):
+        for scale, power in _scales(key):
+            hit = scale.match(masked, end)
+            if hit:
+                value, end = value * (Decimal(10) ** power), hit.end()
+                break
+        found.append((start, end, value))
+    return sorted(found)
+
+
+def month_spans(text: str, lang: str) -> list[tuple[int, int, int]]:
+    """Each month name of ``text`` with where it is: (start, end, month number 1-12)."""
+    key = _key(lang)
+    flags = 0 if key == "en" else re.IGNORECASE
+    return sorted(
+        (m.start(), m.end(), index + 1)
+        for index, pattern in enumerate(_MONTHS[key])
+        for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, flags)
+    )
+
+
+def weekday_spans(text: str, lang: str) -> list[tuple[int, int, int]]:
+    """Each weekday name of ``text`` with where it is: (start, end, 1 for Monday ... 7)."""
+    key = _key(lang)
+    flags = 0 if key == "en" else re.IGNORECASE
+    return sorted(
+        (m.start(), m.end(), index + 1)
+        for index, pattern in enumerate(_WEEKDAYS[key])
+        for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, flags)
+    )

@@ -118,13 +118,14 @@ def name_key(word: str) -> str:
     for many, one in (("chzh", "j"), ("ou", "u"), ("ea", "i"), ("ee", "i"), ("shch", "sh"), ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ts", "c"),
                       ("tz", "c"), ("ch", "c"), ("ph", "f"), ("ck", "k"), ("x", "ks"), ("w", "v"), ("q", "k")):  # fmt: skip
         key = key.replace(many, one)
-    key = re.sub(r"(?<=[aeiouy])ng$", "n", key)  # Zhang / Чжан: a final -ng is Russian -н
+    key = re.sub(r"(?<=[aeiouy])ng$", "n", key)
+    key = re.sub(r"(?<=[aeiou])r(?=[^aeiouy])", "", key)  # Park / Пак: English r before a consonant is silent  # Zhang / Чжан: a final -ng is Russian -н
     # Doubled letters (Kassym / Касым, Anna / Ана) carry no difference between scripts.
     return "".join(c for i, c in enumerate(key) if i == 0 or c != key[i - 1])
 
 
 _CHEAP_GROUPS = ("eiyj", "ae", "au", "ui", "ue", "vu", "hgk", "kcg", "szc", "oy")
-_CHEAP_DROP = set("yhjeiua")  # letters one script writes and the other leaves out
+_CHEAP_DROP = set("yheiua")  # letters one script writes and the other leaves out
 _CHEAP, _DEAR = 1, 100  # integer costs, so that a distance says how many of each it took
 
 

@@ -1,0 +1,67 @@
+"""Prompt scaffolding in an answer: the model talking about its task instead of doing it.
+
+Small models echo the prompt's fences (``<article>``), preface the answer ("Here is the
+translation:"), or describe the instructions ("The article is between 15 words and no
+longer..."). None of that may reach a reader, so it is a failed check (``no_scaffolding``) for
+summaries and translations alike; the span of each piece is given so a report can mark it.
+
+The patterns are anchored to how these phrases open an answer or a sentence, in the three
+languages the tool writes: "The article is about floods" opens many honest English summaries
+of a report *about an article*, so only the meta forms ("the article is between / no longer
+than / should", "this summary", "in N words") count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .verdict import Check
+
+__all__ = ["scaffolding", "scaffolding_check"]
+
+_PATTERNS = [
+    # fences and role markers from the prompt or the chat template
+    r"</?\s*(?:article|text|source|summary|translation|headline|instructions?|system|user|assistant)\s*>",
+    r"<\|?(?:im_start|im_end|endoftext|eot_id)\|?>",
+    r"^\s*(?:system|user|assistant)\s*:",
+    # prefaces
+    r"(?:^|\n)\s*(?:sure[,!]?\s*)?here(?:'s| is| are)\s+(?:the|a|an|your|my)\s+"
+    r"(?:\w+\s+){0,3}(?:summary|translation|headline|article|text|version|bullet points?)\b[^\n]*?:?",
+    r"(?:^|\n)\s*(?:summary|translation|headline|answer|output)\s*:\s",
+    r"(?:^|\n)\s*(?:вот|ниже)\s+(?:\w+\s+){0,2}(?:перевод|краткое\s+содержание|резюме|аннотаци\w+|заголов\w+)",
+    r"(?:^|\n)\s*(?:перевод|аннотация|заголовок|резюме)\s*:\s",
+    r"(?:^|\n)\s*(?:міне|төменде)\s+(?:\w+\s+){0,2}(?:аударма\w*|түйіндеме\w*|аннотаци\w+|тақырып\w*)",
+    r"(?:^|\n)\s*(?:аударма|түйіндеме|тақырып)\s*:\s",
+    # talk about the instructions
+    r"\bthe (?:article|summary|headline|text|translation) (?:is|should be|must be|has to be) "
+    r"(?:between|no (?:longer|more|shorter)|at (?:most|least)|(?:less|more|fewer) than|under|over|\d+ words)",
+    r"\b(?:between|at most|no more than|up to) \d+ (?:and \d+ )?words\b",
+    r"\bin (?:one|a single|\d+) (?:sentence|line|words?)s?,? as (?:requested|instructed|asked)\b",
+    r"\b(?:as an ai|i am an ai|i'm an ai|language model|i cannot|i can't|as requested|as instructed)\b",
+    r"\b(?:the|these|my) instructions?\b",
+    r"\b(?:this|the following) (?:summary|translation|headline) (?:is|was|has been) (?:written|provided|generated)\b",
+    r"\b(?:в|на) (?:\d+|одн\w+) (?:слов\w*|предложени\w+)\b.{0,30}\b(?:как|согласно) (?:просили|требуется|инструкци\w+)",
+    r"\bинструкци\w+\b",
+    r"\bнұсқау\w*\b",
+]
+_SCAFFOLD = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.MULTILINE)
+
+
+def scaffolding(text: str) -> list[tuple[int, int]]:
+    """Spans of prompt scaffolding in ``text``."""
+    return [(m.start(), m.end()) for m in _SCAFFOLD.finditer(text) if m.group().strip()]
+
+
+def scaffolding_check(text: str, source: str = "") -> Check:
+    """``no_scaffolding``: fails on any piece of prompt scaffolding the source itself does not say
+    (an article quoting "instructions" is not the model leaking its own)."""
+    spans = [(a, b) for a, b in scaffolding(text) if text[a:b].strip().casefold() not in source.casefold()]
+    if not spans:
+        return Check("no_scaffolding", True, "no prompt scaffolding in the answer")
+    pieces = list(dict.fromkeys(" ".join(text[a:b].split()) for a, b in spans))
+    return Check(
+        "no_scaffolding",
+        False,
+        "the answer talks about its task or echoes the prompt: " + "; ".join(f"'{p}'" for p in pieces[:5]),
+        tuple(spans),
+    )

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..text.glossary import Glossary
-from ..text.romanise import EXONYMS, best_prefix_similarity, name_key, names_match
+from ..text.romanise import EXONYMS, best_prefix_similarity, name_key, names_match, related
 from ..text.words import TERM
 from .verdict import Check
 
@@ -85,7 +85,7 @@ def proper_names(text: str) -> list[Name]:
     for m in words:
         word = m.group()
         bare_word = re.sub(r"['’]s$", "", word)
-        if m.start() > 0 and text[m.start() - 1] == "/":  # HIV/Aids: a pair of acronyms
+        if "/" + word in text:  # HIV/Aids: an acronym written as a word, wherever it stands
             continue
         if _ACRONYM.match(bare_word) or bare_word.casefold() in _NOT_NAMES or len(word) < 2 or _in_institution(text, m):
             continue
@@ -224,7 +224,12 @@ def _distinct(names: Iterable[Name]) -> list[Name]:
 def unsupported_names(summary: str, source: str) -> list[Name]:
     """Name words of ``summary`` that ``source`` does not name in any spelling or script."""
     # Capitalised words, and the parts of a hyphenated name (Byeong-seug)
-    candidates = [c for c in _candidates(source) if c.word[0].isupper() or source[c.start - 1 : c.start] == "-"]
+    capitalised = [c for c in _candidates(source) if c.word[0].isupper()]
+    candidates = [
+        c
+        for c in _candidates(source)
+        if (c.word[0].isupper() or source[c.start - 1 : c.start] == "-") and c.word.casefold() not in _NOT_NAMES
+    ]
     missing = [
         Name(m.group(), m.start(), m.end(), m.group())
         for m in _LATIN_ACRONYM.finditer(summary)  # KCNA: an acronym is a name, and checkable as written
@@ -235,11 +240,11 @@ def unsupported_names(summary: str, source: str) -> list[Name]:
             continue
         keys = [name.key, *(name_key(e) for e in EXONYMS.get(name.word.casefold(), ()))]
         # The reverse direction too: a Russian summary's Китай for the source's China.
-        reverse = [c for c in candidates if any(name.key.startswith(name_key(e)) for e in EXONYMS.get(c.word.casefold(), ()))]
+        reverse = [c for c in capitalised if any(name.key.startswith(name_key(e)) for e in EXONYMS.get(c.word.casefold(), ()))]
         # Looser than for a translation: the question is whether the source names it at all,
         # not whether the spelling is right (Сыга for seug).
         if reverse or any(
-            _found(keys, c) or names_match(c.key, name.key) or best_prefix_similarity(c.key, name.key) >= 0.72
+            _found(keys, c) or names_match(c.key, name.key) or related(c.key, name.key)
             for c in candidates
         ):
             continue

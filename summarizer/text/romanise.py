@@ -24,14 +24,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["NAME_MATCH", "EXONYMS", "name_key", "romanise", "similarity", "best_prefix_similarity", "names_match", "same_name"]
+__all__ = ["NAME_MATCH", "EXONYMS", "name_key", "romanise", "similarity", "best_prefix_similarity", "names_match", "related", "same_name"]
 
 NAME_MATCH = 0.78
 
 # Russian and Kazakh Cyrillic -> ASCII, one letter at a time (close to BGN/PCGN, simplified:
 # the key only has to make two spellings of one name comparable, not to be read).
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
     "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
     "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
     "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
@@ -124,8 +124,8 @@ def name_key(word: str) -> str:
     return "".join(c for i, c in enumerate(key) if i == 0 or c != key[i - 1])
 
 
-_CHEAP_GROUPS = ("eiyj", "ae", "au", "ui", "ue", "vu", "hgk", "kcg", "szc", "oy")
-_CHEAP_DROP = set("yheiua")  # letters one script writes and the other leaves out
+_CHEAP_GROUPS = ("eiyj", "ae", "au", "ui", "ue", "eo", "vu", "hgk", "kcg", "szc", "oy")
+_CHEAP_DROP = set("yheiuar")  # letters one script writes and the other leaves out (Park / Пак: a silent r)
 _CHEAP, _DEAR = 1, 100  # integer costs, so that a distance says how many of each it took
 
 
@@ -171,6 +171,16 @@ def same_name(a: str, b: str) -> bool:
     dear, cheap = divmod(_distance(a, b), _DEAR)
     length = max(len(a), len(b))
     return (dear == 0 or (dear == 1 and length >= 10 and cheap <= 1)) and cheap <= max(2, length // 3)
+
+
+def related(a: str, b: str) -> bool:
+    """Looser than ``names_match``: ``b`` (or its stem) differs from ``a`` only by cheap edits, on up
+    to half the letters. For "does the source name this at all", where Сыга stands for seug."""
+    for prefix in _prefixes(a, b):
+        dear, cheap = divmod(_distance(a, prefix), _DEAR)
+        if dear == 0 and cheap <= len(a) // 2 + 1:
+            return True
+    return False
 
 
 def _prefixes(source_key: str, target_key: str) -> list[str]:

@@ -27,7 +27,13 @@ from ..text.kkwords import kazakh_share
 from ..text.words import LETTERS, TOKEN
 from .verdict import Check
 
-__all__ = ["kazakh_words_check", "latin_words_check", "mixed_script_check", "repeated_phrase_check"]
+__all__ = [
+    "kazakh_words_check",
+    "latin_words_check",
+    "mixed_script_check",
+    "repeated_phrase_check",
+    "without_kazakh_names",
+]
 
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
@@ -52,6 +58,21 @@ def _spans_of(words: list[re.Match[str]]) -> tuple[tuple[int, int], ...]:
 def _listed(words: list[re.Match[str]], limit: int = 10) -> str:
     unique = list(dict.fromkeys(m.group() for m in words))
     return ", ".join(unique[:limit]) + (f" and {len(unique) - limit} more" if len(unique) > limit else "")
+
+
+_KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+_GUILLEMETS = re.compile(r"«[^«»\n]{1,80}»")
+
+
+def without_kazakh_names(text: str) -> str:
+    """``text`` with the Kazakh-script names blanked: Kazakhstani Russian keeps Kazakh names in
+    Kazakh letters (АО «Қазақстан темір жолы», «Самұрық-Қазына», Тоқаев), which is no sign of
+    the wrong language. A name is a capitalised word, or a phrase in «»."""
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group()) if _KAZAKH_LETTER.search(m.group()) else m.group()
+
+    text = _GUILLEMETS.sub(blank, text)
+    return _WORD.sub(lambda m: blank(m) if m.group()[0].isupper() else m.group(), text)
 
 
 def mixed_script_check(text: str) -> Check:
@@ -85,9 +106,22 @@ def latin_words_check(text: str, *, allowed: frozenset[str] = frozenset()) -> Ch
         and not _ACRONYM.match(m.group())
         and m.start() not in covered
     ]
+    latin = _outside_runs(clean, latin)
     if latin:
         return Check("latin_words", False, f"{len(latin)} words left in Latin letters: {_listed(latin)}", _spans_of(latin))
     return Check("latin_words", True, "no word left in Latin letters (acronyms and house names aside)")
+
+
+def _outside_runs(text: str, latin: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Drop the words of a run of three or more lower-case Latin words: a sentence left
+    untranslated is the ``untranslated`` check's fault, reported once, there."""
+    runs: list[list[re.Match[str]]] = []
+    for m in latin:
+        if runs and not text[runs[-1][-1].end() : m.start()].strip(" ,;:'\"()-"):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return [m for run in runs if sum(w.group()[0].islower() for w in run) < 3 for m in run]
 
 
 def kazakh_words_check(text: str) -> Check:

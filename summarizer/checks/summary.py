@@ -22,6 +22,7 @@ from ..text.langid import (
     unknown_russian_words,
 )
 from ..text.words import TOKEN
+from .script import without_kazakh_names
 from .verdict import Check, failed
 
 __all__ = ["Check", "check_summary", "failed", "language_checks", "loop", "repetition", "repetition_check"]
@@ -128,6 +129,8 @@ def _script_check(text: str, lang: str) -> Check:
 
 
 def _language_check(text: str, lang: str) -> Check:
+    if lang == "ru":  # АО «Қазақстан темір жолы» in Russian is a name, not Kazakh
+        text = without_kazakh_names(text)
     guess = guess_language(text)
     problems = []
     if guess.lang != lang:
@@ -151,7 +154,7 @@ def _language_check(text: str, lang: str) -> Check:
 
 def _vocabulary_check(text: str, lang: str) -> Check:
     if lang == "ru":
-        judged, unknown = unknown_russian_words(text)
+        judged, unknown = unknown_russian_words(without_kazakh_names(text))
         share = len(unknown) / judged if judged else 0.0
         # Good Russian: 0-3 % unknown (rare compounds); invented-word garbage: 28 % and more.
         passed = judged < 10 or share <= 0.1

@@ -14,6 +14,12 @@ length_ratio       translation/source characters inside the range measured for t
 no_repetition      no 4-gram flood and no phrase three times in a row
 untranslated       no run of source-language words (names and acronyms aside)
 complete           the model did not stop at its token limit (only when the model ran)
+names              every proper name of the source, recognisably (``checks.names``, no glossary)
+no_scaffolding     no prompt fence or talk about the task (``checks.scaffold``)
+repeated_phrase    no phrase of four words three times, apart or together (``checks.script``)
+mixed_script       (ru, kk) no word mixing Latin and Cyrillic letters (``checks.script``)
+latin_words        (ru, kk) no word left in Latin letters but acronyms and house names
+kazakh_words       (kk) the words are Kazakh by the shipped word list
 =================  ===========================================================================
 """
 
@@ -26,6 +32,9 @@ from ..text.glossary import Glossary, find_term
 from ..text.langid import longest_russian_run
 from ..text.numbers import compare, read_figures
 from ..text.words import LETTERS
+from .names import names_check
+from .scaffold import scaffolding_check
+from .script import kazakh_words_check, latin_words_check, mixed_script_check, repeated_phrase_check
 from .summary import language_checks, repetition_check
 from .verdict import Check
 
@@ -68,6 +77,7 @@ def check_translation(
         _length_check(source, translation, source_lang, target_lang),
         repetition_check(words, limit=0.1),
         _untranslated_check(translation, source_lang, target_lang),
+        *real_output_checks(source, translation, source_lang=source_lang, target_lang=target_lang, glossary=glossary),
     ]
     if finish_reason is not None:
         cut = finish_reason == "length"
@@ -81,6 +91,27 @@ def check_translation(
             )
         )
     return tuple(checks)
+
+
+def real_output_checks(
+    source: str, translation: str, *, source_lang: str, target_lang: str, glossary: Glossary | None = None
+) -> list[Check]:
+    """The checks measured on real small-model output (``docs/QUALITY.md``): names, scaffolding,
+    scattered repetition and, into Cyrillic, the script and the Kazakh vocabulary."""
+    checks = [
+        names_check(source, translation, glossary=glossary, source_lang=source_lang, target_lang=target_lang),
+        scaffolding_check(translation, source),
+        repeated_phrase_check(translation),
+    ]
+    if target_lang in ("ru", "kk"):
+        allowed = frozenset()
+        if glossary is not None:
+            allowed = frozenset(t.form(target_lang).casefold() for t in glossary.select(source, lang=source_lang,
+                                                                                    target=target_lang))  # fmt: skip
+        checks += [mixed_script_check(translation), latin_words_check(translation, allowed=allowed)]
+    if target_lang == "kk":
+        checks.append(kazakh_words_check(translation))
+    return checks
 
 
 def _numbers_check(source: str, translation: str, source_lang: str, target_lang: str) -> Check:

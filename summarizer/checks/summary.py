@@ -28,8 +28,26 @@ from .verdict import Check, failed
 __all__ = ["Check", "check_summary", "failed", "language_checks", "loop", "repetition", "repetition_check"]
 
 
-def check_summary(text: str, *, lang: str, finish_reason: str, length: str = "short") -> tuple[Check, ...]:
+def check_summary(
+    text: str,
+    *,
+    lang: str,
+    finish_reason: str,
+    length: str = "short",
+    source: str | None = None,
+    source_lang: str | None = None,
+) -> tuple[Check, ...]:
+    """Every check of a summary; with its ``source``, also whether the summary is faithful to it
+    (``checks.faithfulness``) and free of the prompt's scaffolding."""
     words = TOKEN.findall(text)
+    extra: tuple[Check, ...] = ()
+    if source is not None:
+        from .faithfulness import check_faithfulness  # names and numbers: loaded when a source is given
+        from .scaffold import scaffolding_check
+        from .script import repeated_phrase_check
+
+        faithful = check_faithfulness(text, source, lang=lang, source_lang=source_lang or lang)
+        extra = (scaffolding_check(text, source), repeated_phrase_check(text), *faithful)
     return (
         _length_check(text, words, length),
         Check("not_empty", bool(words), f"{len(words)} words"),
@@ -42,7 +60,7 @@ def check_summary(text: str, *, lang: str, finish_reason: str, length: str = "sh
         ),
         repetition_check(words),
         *language_checks(text, lang),
-    )
+    ) + extra
 
 
 def repetition(words: list[str], n: int = 4) -> tuple[float, str]:

@@ -95,7 +95,14 @@ def summarise_steps(article: Article, llm: ModelInfo, *, lang: str = "en", lengt
         calls=tally.calls,
         chunks=len(chunks),
         finish_reason=result.finish_reason,
-        checks=check_summary(text, lang=lang, finish_reason=result.finish_reason, length=length),
+        checks=check_summary(
+            text,
+            lang=lang,
+            finish_reason=result.finish_reason,
+            length=length,
+            source=article.text,
+            source_lang=article.language,
+        ),
     )
 
 

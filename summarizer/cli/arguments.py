@@ -118,7 +118,15 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     k = sub.add_parser("check", parents=[common], help="check a translation against its source (no model call)")
     k.add_argument("source", help="the source article file, or - for stdin")
     k.add_argument("translation", help="its translation, a file")
-    k.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="language of the translation")
+    k.add_argument(
+        "--to", "--lang", dest="lang", choices=list(LANGUAGES), help="language of the translation (or summary)"
+    )
+    k.add_argument(
+        "--kind",
+        choices=["translation", "summary"],
+        default="translation",
+        help="what the second file is: a translation (default; --to ru|kk) or a summary (faithful to the source?)",
+    )
     k.add_argument("--glossary", help="CSV of house spellings to check names against")
     k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
     k.set_defaults(handler=handlers["check"])

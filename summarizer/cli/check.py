@@ -8,7 +8,8 @@ import sys
 from ..checks.out import CheckOut
 from ..checks.translation import check_translation
 from ..checks.verdict import failed
-from ..errors import QualityCheckFailed
+from ..errors import QualityCheckFailed, UsageError
+from ..tasks.choices import TARGETS
 from ..tasks.translate import source_text
 from ..text.articles import load_article
 from ..text.glossary import load_glossary
@@ -17,6 +18,12 @@ from .output import CheckReportOut
 
 
 def check_command(args: argparse.Namespace) -> int:
+    if args.kind == "summary":
+        from .check_summary import check_summary_command
+
+        return check_summary_command(args)
+    if args.lang not in TARGETS:
+        raise UsageError(f"check a translation with --to {' or '.join(TARGETS)}")
     source = load_article(args.source)
     translation = load_article(args.translation)
     glossary = load_glossary(args.glossary) if args.glossary else None

@@ -144,3 +144,4 @@ class CheckReportOut(_Model):
     language: str
     glossary: str | None
     checks: list[CheckOut]
+    kind: str = "translation"  # or "summary": then ``translation`` is the summary's file

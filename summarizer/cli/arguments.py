@@ -81,6 +81,12 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     d.add_argument("--html", metavar="FILE.html", help="write the HTML part to a file")
     d.add_argument("--send-to", nargs="+", default=[], metavar="ADDRESS", help="deliver via SUMMARIZER_SMTP_URL")
     d.add_argument("--strict", action="store_true", help="exit 3 (and send nothing) when a quality check fails")
+    d.add_argument(
+        "--fallback",
+        choices=["lead", "none"],
+        default="lead",
+        help="an item that failed its checks shows the article's own headline and lead (default), or none: the model's text, marked",
+    )
     d.set_defaults(handler=handlers["digest"])
 
     f = sub.add_parser("facts", parents=[common, model], help="extract facts, each pinned to its span of the article")

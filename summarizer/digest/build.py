@@ -19,6 +19,7 @@ from datetime import date as Date
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from ..checks.verdict import Check, failed
 from ..config import Backend
@@ -28,6 +29,7 @@ from ..llm.chat import Usage
 from ..llm.client import LLM
 from ..tasks.summarise import summarise
 from ..text.articles import Article, article_files, load_article
+from .fallback import FALLBACKS, choose
 
 __all__ = ["Digest", "DigestItem", "Failure", "LABELS", "build_digest", "expand_inputs", "render_html", "render_text"]
 
@@ -73,6 +75,12 @@ class DigestItem:
     facts: tuple[str, ...]
     topic: str
     checks: tuple[Check, ...]
+    # What the editor sees when a check failed (``digest.fallback``): the fallback's label or
+    # what to check, the summary with its failing spans marked, and whether the headline may
+    # go into the subject line.
+    note: str | None = None
+    summary_html: Markup | None = None
+    headline_passed: bool = True
 
     @property
     def importance(self) -> float:
@@ -123,10 +131,21 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
 
 
 def build_digest(
-    inputs: Iterable[str], llm: LLM, *, lang: str = "en", title: str | None = None, facts: bool | None = None
+    inputs: Iterable[str],
+    llm: LLM,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    facts: bool | None = None,
+    fallback: str = "lead",
 ) -> Digest:
     """``facts``: add up to five key facts per article (default: yes, except on the embedded
-    model, which cannot produce the facts JSON: measured on the seed, it loops to the limit)."""
+    model, which cannot produce the facts JSON: measured on the seed, it loops to the limit).
+    ``fallback``: what an item whose headline or summary failed its checks shows
+    (``digest.fallback``: ``lead``, the article's own headline and lead; ``none``, the model's
+    text marked)."""
+    if fallback not in FALLBACKS:
+        raise UsageError(f"unknown fallback {fallback!r}; choose one of {', '.join(FALLBACKS)}")
     with_facts = llm.backend is not Backend.LOCAL if facts is None else facts
     if lang not in LABELS:
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LABELS)}")
@@ -151,14 +170,26 @@ def build_digest(
             continue
         usage = usage + headline.usage + summary.usage
         key_facts, topic = _key_facts(article, llm, lang) if with_facts else ((), None)
+        shown = choose(
+            article,
+            headline.text.strip().strip('"«»').rstrip("."),
+            headline.checks,
+            summary.text,
+            summary.checks,
+            lang=lang,
+            mode=fallback,
+        )
         items.append(
             DigestItem(
                 article=article,
-                headline=headline.text.strip().strip('"«»').rstrip("."),
-                summary=summary.text,
+                headline=shown.headline,
+                summary=shown.summary,
                 facts=key_facts,
                 topic=topic or labels["top"],
                 checks=headline.checks + summary.checks,
+                note=shown.note,
+                summary_html=shown.summary_html,
+                headline_passed=shown.headline_passed,
             )
         )
     if not items:
@@ -170,10 +201,11 @@ def build_digest(
     ordered = tuple((topic, tuple(group)) for topic, group in groups.items())
     day = max((i.article.meta.date for i in items if i.article.meta.date), default=Date.today().isoformat())
     heading = title or labels["title"]
-    top = ordered[0][1][0].headline
+    # The subject is built only from text that passed: the first headline fit for it.
+    top = next((i.headline for _, group in ordered for i in group if i.headline_passed), None)
     return Digest(
         title=heading,
-        subject=f"{heading}, {day}: {_shorten(top, 100)}",
+        subject=f"{heading}, {day}: {_shorten(top, 100)}" if top else f"{heading}, {day}",
         date=day,
         lang=lang,
         intro=labels["intro"].format(n=len(items), stories=plural(lang, len(items), labels["stories"])),

@@ -38,6 +38,7 @@ class Outlet(BaseModel):
     summary_length: str = "short"
     glossary: Path | None = None
     tasks: tuple[str, ...] = ("summary",)
+    fallback: Literal["lead", "none"] = "lead"  # a summary that failed its checks: the article's lead instead
 
     @field_validator("summary_length")
     @classmethod
@@ -66,7 +67,11 @@ class Outlet(BaseModel):
 
     def context(self) -> TaskContext:
         return TaskContext(
-            language=self.language, script=self.script, length=self.summary_length, glossary=self.glossary
+            language=self.language,
+            script=self.script,
+            length=self.summary_length,
+            glossary=self.glossary,
+            fallback=self.fallback,
         )
 
     def task_names(self, override: tuple[str, ...] | None = None) -> list[TaskName]:

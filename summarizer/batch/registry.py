@@ -14,11 +14,11 @@ whose script is ``latn`` is transliterated deterministically from the Cyrillic t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..checks.verdict import Check
+from ..checks.verdict import Check, failed
 from ..errors import UsageError
 from ..llm.chat import ModelInfo, Usage
 from ..llm.steps import Steps
@@ -27,6 +27,7 @@ from ..tasks.summarise import Summary, summarise_steps
 from ..tasks.translate import Translation, translate_steps
 from ..text.articles import Article
 from ..text.glossary import load_glossary
+from ..text.lead import lead
 from ..text.translit import to_latin
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class TaskContext:
     script: str = "cyrl"  # only Kazakh has a choice: "cyrl" or "latn"
     length: str = "short"
     glossary: Path | None = None
+    fallback: str = "lead"  # a summary that failed its checks: "lead" writes the article's lead instead
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,11 @@ class TaskOutput:
     cached: bool
     calls: int
     model: str
+    # The text the checks judged, when it is not ``content`` as written: a summary replaced by
+    # the article's lead (``fallback`` says so), or Kazakh transliterated to Latin. Pages mark
+    # the checks' spans in it.
+    judged: str | None = None
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,17 +96,24 @@ class TaskName:
                 f"task {self.spec.name!r} cannot produce {language!r}; "
                 f"use {', '.join(f'{self.spec.name}:{lang}' for lang in self.spec.languages)}"
             )
-        return TaskContext(language=language, script=base.script, length=base.length, glossary=base.glossary)
+        return TaskContext(
+            language=language, script=base.script, length=base.length, glossary=base.glossary, fallback=base.fallback
+        )
 
 
 def _summary_output(summary: Summary, ctx: TaskContext) -> TaskOutput:
     # A translation arrives in its script already; a summary is transliterated here.
     text = to_latin(summary.text) if ctx.language == "kk" and ctx.script == "latn" else summary.text
-    return _text_output(text, summary)
+    output = _text_output(text, summary)
+    if ctx.fallback == "lead" and failed(summary.checks):
+        # Never publish what failed: the article's own lead, labelled in the report and the page.
+        return replace(output, content=lead(summary.article).rstrip() + "\n", judged=summary.text, fallback="lead")
+    return replace(output, judged=summary.text) if text != summary.text else output
 
 
 def _translation_output(translation: Translation, ctx: TaskContext) -> TaskOutput:
-    return _text_output(translation.text, translation)
+    output = _text_output(translation.text, translation)
+    return replace(output, judged=translation.cyrillic) if translation.cyrillic != translation.text else output
 
 
 def _text_output(text: str, result: Summary | Translation) -> TaskOutput:

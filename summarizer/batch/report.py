@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from pydantic import BaseModel, ConfigDict
 
+from ..checks.marks import marked
 from ..checks.out import CheckOut
 from ..checks.verdict import Check, failed
 from ..llm.chat import Usage
@@ -60,10 +61,20 @@ class JobOutput:
     calls: int
     checks: tuple[Check, ...]
     page: str | None = None
+    fallback: str | None = None  # "lead": the output is the article's lead, the model's text failed
 
     @classmethod
     def of(cls, output: TaskOutput, *, output_path: str, page: str | None = None) -> JobOutput:
-        return cls(output_path, output.model, output.usage, output.cached, output.calls, tuple(output.checks), page)
+        return cls(
+            output_path,
+            output.model,
+            output.usage,
+            output.cached,
+            output.calls,
+            tuple(output.checks),
+            page,
+            output.fallback,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +86,7 @@ class JobOutput:
             "calls": self.calls,
             "checks": [c.as_dict() for c in self.checks],
             "page": self.page,
+            **({"fallback": self.fallback} if self.fallback else {}),
         }
 
     @classmethod
@@ -87,6 +99,7 @@ class JobOutput:
             calls=int(data.get("calls", 0)),
             checks=tuple(Check.from_dict(c) for c in data.get("checks", [])),
             page=data.get("page"),
+            fallback=data.get("fallback"),
         )
 
 
@@ -201,7 +214,16 @@ def write_page(out: Path, *, outlet: str, stem: str, task: str, article: Article
         _templates()
         .get_template("page.html.j2")
         .render(
-            outlet=outlet, task=task, article=article, content=output.content, checks=output.checks, model=output.model
+            outlet=outlet,
+            task=task,
+            article=article,
+            content=output.content,
+            checks=output.checks,
+            model=output.model,
+            fallback=output.fallback,
+            # the judged text with its failing spans marked (spans are offsets into that text)
+            marked=marked(output.judged if output.judged is not None else output.content, output.checks),
+            judged_differs=output.judged is not None,
         )
     )
     write_atomic(out / relative, html)

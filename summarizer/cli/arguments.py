@@ -66,6 +66,11 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     b.add_argument("--poll-seconds", type=float, default=30.0, help="--openai-batch: seconds between looks")
     b.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
     b.add_argument("--shard", metavar="K/N", help="run only the K-th of N parts of the inputs (one per machine)")
+    b.add_argument(
+        "--fallback",
+        choices=["lead", "none"],
+        help="a summary that failed its checks: write the article's lead instead (lead, the default) or keep it (none)",
+    )
     b.set_defaults(handler=handlers["batch"])
 
     m = sub.add_parser("merge-reports", help="one report for the output folders of a sharded batch")

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..batch.dry_run import dry_run
 from ..batch.inputs import find_inputs
 from ..batch.jobs import BatchOptions, plan
-from ..batch.outlets import DEFAULT_OUTLET, load_outlets
+from ..batch.outlets import DEFAULT_OUTLET, Outlet, load_outlets
 from ..batch.pricing import load_pricing
 from ..batch.progress import for_terminal
 from ..batch.run import run_batch
@@ -24,7 +24,7 @@ def batch_command(args: argparse.Namespace) -> int:
     tasks = tuple(t.strip() for t in args.tasks.split(",") if t.strip()) if args.tasks else None
     options = BatchOptions(
         out=Path(args.out),
-        outlets=load_outlets(Path(args.outlets)) if args.outlets else (DEFAULT_OUTLET,),
+        outlets=_with_fallback(load_outlets(Path(args.outlets)) if args.outlets else (DEFAULT_OUTLET,), args.fallback),
         tasks=tasks,
         concurrency=args.concurrency,
         rpm=args.rpm,
@@ -70,3 +70,8 @@ def merge_reports_command(args: argparse.Namespace) -> int:
     print(f"{totals.jobs} job(s) from {len(args.folders)} shard(s): {totals.done} done, {totals.failed} failed")
     print(f"report: {Path(args.out) / 'report.json'}; for editors: {Path(args.out) / 'index.html'}")
     return 0
+
+
+def _with_fallback(outlets: tuple[Outlet, ...], fallback: str | None) -> tuple[Outlet, ...]:
+    """``--fallback`` replaces every outlet's own (as ``--tasks`` replaces their tasks)."""
+    return outlets if fallback is None else tuple(o.model_copy(update={"fallback": fallback}) for o in outlets)

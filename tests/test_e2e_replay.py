@@ -85,8 +85,12 @@ def test_seed_digest_replays_from_the_cache(env: dict[str, str], tmp_path: Path)
     assert done.returncode == 0, done.stderr
     parsed = email.message_from_bytes(eml.read_bytes(), policy=default)
     headline = recorded("summarise", "as a single headline")["response"]["text"].strip().rstrip(".")
-    assert parsed["Subject"].startswith(f"News digest, 2015-11-25: {headline[:60]}")
+    # The recorded headline fails its checks (32 words, cut off at the token limit): it never
+    # reaches the subject, which takes the article's own first words instead, labelled in the body.
+    assert headline[:40] not in parsed["Subject"]
+    assert parsed["Subject"].startswith("News digest, 2015-11-25: Kazakhstan would like to implement big joint")
     assert parsed["Subject"].endswith("…") and len(parsed["Subject"]) < 140
+    assert "The article's own lead" in parsed.get_body(("plain",)).get_content()
     assert recorded("summarise", "English as two or three sentences")["response"]["text"].split("\n")[0] in (
         parsed.get_body(("plain",)).get_content()
     )

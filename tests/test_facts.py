@@ -254,7 +254,13 @@ def test_the_parts_of_a_long_article_are_asked_together_and_only_a_bad_one_again
         ]
         (again,) = steps.send(answers)
         assert again.task == f"{first[0].task} re-ask" and again.messages[:-2] == first[0].messages
+        # Every answer is empty while the article names people: each part is asked once more,
+        # its first request unchanged, with what the text holds and a worked example.
+        empties = steps.send([ChatResult(good, "stop", "gpt-4o", Usage(), False, "test", again.task)])
+        assert len(empties) == len(first)
+        pairs = zip(empties, first, strict=True)
+        assert all(r.task == f"{f.task} empty re-ask" and r.messages[:-2] == f.messages for r, f in pairs)
         with pytest.raises(StopIteration) as done:
-            steps.send([ChatResult(good, "stop", "gpt-4o", Usage(), False, "test", again.task)])
+            steps.send([ChatResult(good, "stop", "gpt-4o", Usage(), False, "test", r.task) for r in empties])
     facts = done.value.value
-    assert facts.chunks == len(first) and facts.calls == len(first) + 1
+    assert facts.chunks == len(first) and facts.calls == 2 * len(first) + 1 and facts.reasked

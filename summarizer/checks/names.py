@@ -49,8 +49,11 @@ _INSTITUTIONS = frozenset(
     trade industry energy port railway railways airlines airport exchange stock market fund
     day week festival cinema championship games exhibition conference""".split()
 )
-_NOT_NAMES = _TITLES | _INSTITUTIONS | frozenset(
-    """a an the this that these those it its he she they we i you his her their our in on at of for to by
+_NOT_NAMES = (
+    _TITLES
+    | _INSTITUTIONS
+    | frozenset(
+        """a an the this that these those it its he she they we i you his her their our in on at of for to by
     from with and or but as after before when while if since about over under into than then there here
     year jan feb mar apr jun jul aug sep sept oct nov dec
     east west north south middle cold war city pacific atlantic ocean sea gulf river island islands street
@@ -58,6 +61,7 @@ _NOT_NAMES = _TITLES | _INSTITUTIONS | frozenset(
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december
     source photo video read more update updated breaking news""".split()
+    )
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s+|\n\s*|[«\"“„'‘(]\s*|[-—–]\s+)$")
 _ACRONYM = re.compile(r"^(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,}|[A-Z]\w*[A-Z]\w*|[А-ЯЁ]\w*[А-ЯЁ]\w*)$")
@@ -163,7 +167,8 @@ def _candidates(text: str) -> list[Name]:
 
 def _found(keys: list[str], candidate: Name) -> bool:
     return any(
-        names_match(key, candidate.key) or (len(key) >= 3 and candidate.key.startswith(key) and candidate.word[0].isupper())
+        names_match(key, candidate.key)
+        or (len(key) >= 3 and candidate.key.startswith(key) and candidate.word[0].isupper())
         for key in keys
     )
 
@@ -250,12 +255,13 @@ def unsupported_names(summary: str, source: str) -> list[Name]:
             continue
         keys = [name.key, *(name_key(e) for e in EXONYMS.get(name.word.casefold(), ()))]
         # The reverse direction too: a Russian summary's Китай for the source's China.
-        reverse = [c for c in capitalised if any(name.key.startswith(name_key(e)) for e in EXONYMS.get(c.word.casefold(), ()))]
+        reverse = [
+            c for c in capitalised if any(name.key.startswith(name_key(e)) for e in EXONYMS.get(c.word.casefold(), ()))
+        ]
         # Looser than for a translation: the question is whether the source names it at all,
         # not whether the spelling is right (Сыга for seug).
         if reverse or any(
-            _found(keys, c) or names_match(c.key, name.key) or related(c.key, name.key)
-            for c in candidates
+            _found(keys, c) or names_match(c.key, name.key) or related(c.key, name.key) for c in candidates
         ):
             continue
         missing.append(name)

@@ -40,7 +40,8 @@ _PATTERNS = [
     r"\b(?:as an ai|i am an ai|i'm an ai|language model|i cannot|i can't|as requested|as instructed)\b",
     r"\b(?:the|these|my) instructions?\b",
     r"\b(?:this|the following) (?:summary|translation|headline) (?:is|was|has been) (?:written|provided|generated)\b",
-    r"\b(?:в|на) (?:\d+|одн\w+) (?:слов\w*|предложени\w+)\b.{0,30}\b(?:как|согласно) (?:просили|требуется|инструкци\w+)",
+    r"\b(?:в|на) (?:\d+|одн\w+) (?:слов\w*|предложени\w+)\b.{0,30}"
+    r"\b(?:как|согласно) (?:просили|требуется|инструкци\w+)",
     r"\bинструкци\w+\b",
     r"\bнұсқау\w*\b",
 ]

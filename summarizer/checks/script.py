@@ -68,6 +68,7 @@ def without_kazakh_names(text: str) -> str:
     """``text`` with the Kazakh-script names blanked: Kazakhstani Russian keeps Kazakh names in
     Kazakh letters (АО «Қазақстан темір жолы», «Самұрық-Қазына», Тоқаев), which is no sign of
     the wrong language. A name is a capitalised word, or a phrase in «»."""
+
     def blank(m: re.Match[str]) -> str:
         return " " * len(m.group()) if _KAZAKH_LETTER.search(m.group()) else m.group()
 
@@ -108,7 +109,9 @@ def latin_words_check(text: str, *, allowed: frozenset[str] = frozenset()) -> Ch
     ]
     latin = _outside_runs(clean, latin)
     if latin:
-        return Check("latin_words", False, f"{len(latin)} words left in Latin letters: {_listed(latin)}", _spans_of(latin))
+        return Check(
+            "latin_words", False, f"{len(latin)} words left in Latin letters: {_listed(latin)}", _spans_of(latin)
+        )
     return Check("latin_words", True, "no word left in Latin letters (acronyms and house names aside)")
 
 

@@ -90,7 +90,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
         "--fallback",
         choices=["lead", "none"],
         default="lead",
-        help="an item that failed its checks shows the article's own headline and lead (default), or none: the model's text, marked",
+        help="an item that failed its checks shows the article's own headline and lead (default), "
+        "or none: the model's text, marked",
     )
     d.set_defaults(handler=handlers["digest"])
 
@@ -109,6 +110,9 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     f.add_argument(
         "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
+    )
+    f.add_argument(
+        "--strict", action="store_true", help="exit 3 when the facts are empty for an article with names or quotes"
     )
     f.set_defaults(handler=handlers["facts"])
 

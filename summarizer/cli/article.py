@@ -7,7 +7,7 @@ import json
 import sys
 from collections import Counter
 
-from ..errors import UsageError
+from ..errors import QualityCheckFailed, UsageError
 from ..llm.client import open_llm
 from ..tasks.summarise import summarise
 from ..tasks.translate import translate
@@ -73,4 +73,13 @@ def facts_command(args: argparse.Namespace) -> int:
             f"{PROG}: warning: {len(facts.dropped)} fact(s) not supported by the article, {fate}: {shown}{more}",
             file=sys.stderr,
         )
+    if facts.suspiciously_empty:
+        # Never silently empty: an article that names people or quotes someone has facts.
+        found = facts.found
+        names = ", ".join(found.names[:5]) if found else ""
+        quoted = " and has quotations" if found and found.quotes else ""
+        twice = " (asked twice)" if facts.reasked else ""
+        print(f"{PROG}: warning: no facts from an article that names {names}{quoted}{twice}", file=sys.stderr)
+        if args.strict:
+            return QualityCheckFailed.exit_code
     return 0

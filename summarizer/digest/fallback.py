@@ -60,7 +60,9 @@ def choose(
     shown_headline = own or (headline if not bad_headline else _first_words(lead(article, sentences=1)))
     shown_summary = summary if not bad_summary else lead(article)
     checks = summary_checks if not bad_summary else ()
-    return Shown(shown_headline, True, shown_summary, marked(shown_summary, checks), labels["lead"].format(checks=names))
+    return Shown(
+        shown_headline, True, shown_summary, marked(shown_summary, checks), labels["lead"].format(checks=names)
+    )
 
 
 def _first_words(text: str, words: int = 12) -> str:

@@ -17,7 +17,7 @@ not from the model: the parser is exact where a model would only be plausible.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import Backend
@@ -29,11 +29,13 @@ from ..tasks.prompts import LANGUAGES, Prompt, render
 from ..tasks.structured import complete_model_steps, strict_schema
 from ..text.articles import Article
 from ..text.glossary import Glossary
+from .candidates import Candidates, candidates, coverage, implausibly_empty, reask_message
 from .ground import Dropped, pin_draft
 from .locate import locate
 from .merge import merge
 from .schema import (
     ArticleFacts,
+    CoverageOut,
     DateOut,
     ExtractionOut,
     FactsDraft,
@@ -84,6 +86,16 @@ class Facts:
     calls: int
     chunks: int
     cached: bool
+    coverage: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (covered, in the text)
+    reasked: bool = False  # the first answer was implausibly empty: asked again with a worked example
+    found: Candidates | None = None  # what the text visibly holds (names, quotes, figures, dates)
+
+    @property
+    def suspiciously_empty(self) -> bool:
+        """An article with names and quotes, and no facts: a warning (exit 3 under ``--strict``)."""
+        if self.found is None:
+            return False
+        return not any(getattr(self, kind) for kind in KINDS) and bool(self.found.names or self.found.quotes)
 
     def to_model(self) -> FactsOut:
         a, meta = self.article, self.article.meta
@@ -110,6 +122,8 @@ class Facts:
                 completion_tokens=self.usage.completion_tokens,
                 dropped=len(self.dropped),
                 kept_ungrounded=self.keep_ungrounded,
+                coverage={kind: CoverageOut(found=a, total=b) for kind, (a, b) in self.coverage.items()},
+                reasked=self.reasked,
             ),
         )
 
@@ -143,7 +157,9 @@ def facts_steps(
     tally = Tally()
     pinned = []
     # All parts at once (a batch sends them together); each is checked, and re-asked, on its own.
-    answers = yield from gather_steps([complete_model_steps(part.request, FactsDraft) for part in parts])
+    answers = list((yield from gather_steps([complete_model_steps(part.request, FactsDraft) for part in parts])))
+    found_in_text = candidates(article.text, article.language)
+    answers, reasked = yield from _reask_if_empty(parts, answers, found_in_text, article.text)
     for part, (draft, calls) in zip(parts, answers, strict=True):
         tally.add(list(calls))
         found = pin_draft(
@@ -158,6 +174,10 @@ def facts_steps(
         items = _apply_glossary(found.items, glossary, lang) if glossary else found.items
         pinned.append((items, found.dropped))
     merged = merge([items for items, _ in pinned])
+    evidence = {
+        kind: [(i.evidence.start, i.evidence.end) for i in merged[kind] if i.evidence.start is not None]
+        for kind in ("quotes", "figures", "dates")
+    }
     return Facts(
         article=article,
         lang=lang,
@@ -170,7 +190,41 @@ def facts_steps(
         calls=tally.calls,
         chunks=len(parts),
         cached=tally.all_cached,
+        coverage=coverage(found_in_text, evidence),
+        reasked=reasked,
+        found=found_in_text,
     )
+
+
+def _reask_if_empty(
+    parts: list[Part], answers: list[Any], found: Candidates, text: str
+) -> Steps[tuple[list[Any], bool]]:
+    """Ask once more, with what the text visibly holds and a worked example, when the answer is
+    implausibly empty (no facts from an article with names and quotes). The first request stays
+    as it was, so recorded answers still replay; the better of the two answers is kept."""
+    counts = {kind: sum(len(getattr(draft, kind)) for draft, _ in answers) for kind in KINDS}
+    if not implausibly_empty(found, counts):
+        return answers, False
+    empty = [i for i, (draft, _) in enumerate(answers) if sum(len(getattr(draft, k)) for k in KINDS) <= 1]
+    followup = reask_message(text, found)
+    requests = [
+        replace(
+            parts[i].request,
+            task=f"{parts[i].request.task} empty re-ask",
+            messages=(
+                *parts[i].request.messages,
+                {"role": "assistant", "content": answers[i][1][-1].text},
+                {"role": "user", "content": followup},
+            ),
+        )
+        for i in empty
+    ]
+    again = yield from gather_steps([complete_model_steps(r, FactsDraft) for r in requests])
+    for i, (draft, calls) in zip(empty, again, strict=True):
+        before = sum(len(getattr(answers[i][0], k)) for k in KINDS)
+        chosen = draft if sum(len(getattr(draft, k)) for k in KINDS) > before else answers[i][0]
+        answers[i] = (chosen, (*answers[i][1], *calls))
+    return answers, True
 
 
 def plan(article: Article, llm: ModelInfo, *, lang: str, glossary: Glossary | None = None) -> list[Part]:

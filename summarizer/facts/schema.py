@@ -196,6 +196,11 @@ class ArticleFacts(_Out):
     encoding: str
 
 
+class CoverageOut(_Out):
+    found: int = Field(description="how many the facts cover (a fact's evidence overlaps it)")
+    total: int = Field(description="how many the text has, found without a model")
+
+
 class ExtractionOut(_Out):
     lang: str
     model: str
@@ -207,6 +212,12 @@ class ExtractionOut(_Out):
     completion_tokens: int
     dropped: int = Field(description="items left out because their evidence is not in the article")
     kept_ungrounded: bool
+    coverage: dict[str, CoverageOut] = Field(
+        default_factory=dict,
+        description="per kind (quotes, figures, dates): how many of those a program finds in the text "
+        "made it into a fact",
+    )
+    reasked: bool = Field(default=False, description="the first answer was implausibly empty and was asked again")
 
 
 class FactsOut(_Out):

@@ -37,9 +37,5 @@ def known_kazakh(word: str) -> bool:
 
 def kazakh_share(text: str) -> tuple[int, list[str]]:
     """(Cyrillic words judged, those the list does not know), capitalised words (names) left out."""
-    judged = [
-        w.lower()
-        for w in LETTERS.findall(text)
-        if w[0].islower() and set(w.lower()) <= _CYRILLIC | {"-"}
-    ]
+    judged = [w.lower() for w in LETTERS.findall(text) if w[0].islower() and set(w.lower()) <= _CYRILLIC | {"-"}]
     return len(judged), [w for w in judged if not known_kazakh(w)]

@@ -45,7 +45,7 @@ def lead(article: Article, *, sentences: int = 2, max_words: int = 70) -> str:
     start = 0
     for match in _END.finditer(text):
         before = text[max(0, match.start() - 6) : match.start()].split()
-        word = before[-1].casefold().lstrip("(«\"") if before else ""
+        word = before[-1].casefold().lstrip('(«"') if before else ""
         if match.group().startswith(".") and (word in _ABBREVIATIONS or len(word) == 1):
             continue
         out.append(text[start : match.end()].strip())

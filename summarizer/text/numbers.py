@@ -244,8 +244,8 @@ def number_spans(text: str, lang: str) -> list[tuple[int, int, Decimal]]:
         (m.start(), m.end(), _value(m.group(), key)) for m in _NUMBER["en" if key == "en" else "local"].finditer(masked)
     ]
     for pattern, value in _WORD_VALUES.get(key, {}).items():
-        flags = re.IGNORECASE
-        hits += [(m.start(), m.end(), Decimal(value)) for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", masked, flags)]
+        words = re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", masked, re.IGNORECASE)
+        hits += [(m.start(), m.end(), Decimal(value)) for m in words]
     for start, end, value in sorted(hits):
         for scale, power in _scales(key):
             hit = scale.match(masked, end)

@@ -24,7 +24,17 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["NAME_MATCH", "EXONYMS", "name_key", "romanise", "similarity", "best_prefix_similarity", "names_match", "related", "same_name"]
+__all__ = [
+    "NAME_MATCH",
+    "EXONYMS",
+    "name_key",
+    "romanise",
+    "similarity",
+    "best_prefix_similarity",
+    "names_match",
+    "related",
+    "same_name",
+]
 
 NAME_MATCH = 0.78
 
@@ -109,17 +119,22 @@ def romanise(text: str) -> str:
     return "".join(out)
 
 
+# Spellings of one sound, folded to one letter (in this order: "chzh" before "zh" and "ch").
+_DIGRAPHS = (
+    ("chzh", "j"), ("ou", "u"), ("ea", "i"), ("ee", "i"), ("shch", "sh"), ("dzh", "j"), ("zh", "j"), ("kh", "h"),
+    ("gh", "g"), ("ts", "c"), ("tz", "c"), ("ch", "c"), ("ph", "f"), ("ck", "k"), ("x", "ks"), ("w", "v"), ("q", "k"),
+)  # fmt: skip
+
+
 def name_key(word: str) -> str:
     """The comparable skeleton of one word of a name: romanised, letters only, digraphs folded."""
     key = "".join(c for c in romanise(word) if c.isalpha() and c.isascii())
     if key.startswith("x"):  # pinyin x (Xiao, Xi) is Russian с
         key = "s" + key[1:]
     key = re.sub(r"c(?=[eiy])", "s", key)  # Encinitas, Lucerne: a soft c is an s
-    for many, one in (("chzh", "j"), ("ou", "u"), ("ea", "i"), ("ee", "i"), ("shch", "sh"), ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ts", "c"),
-                      ("tz", "c"), ("ch", "c"), ("ph", "f"), ("ck", "k"), ("x", "ks"), ("w", "v"), ("q", "k")):  # fmt: skip
+    for many, one in _DIGRAPHS:
         key = key.replace(many, one)
-    key = re.sub(r"(?<=[aeiouy])ng$", "n", key)
-    key = re.sub(r"(?<=[aeiou])r(?=[^aeiouy])", "", key)  # Park / Пак: English r before a consonant is silent  # Zhang / Чжан: a final -ng is Russian -н
+    key = re.sub(r"(?<=[aeiouy])ng$", "n", key)  # Zhang / Чжан: a final -ng is Russian -н
     # Doubled letters (Kassym / Касым, Anna / Ана) carry no difference between scripts.
     return "".join(c for i, c in enumerate(key) if i == 0 or c != key[i - 1])
 

@@ -89,9 +89,11 @@ def mixed_script_check(text: str) -> Check:
     return Check("mixed_script", True, "no word mixes Latin and Cyrillic letters")
 
 
-def latin_words_check(text: str, *, allowed: frozenset[str] = frozenset()) -> Check:
+def latin_words_check(text: str, *, allowed: frozenset[str] = frozenset(), source: str = "") -> Check:
     """Latin-script words in a Cyrillic text, except acronyms, ``allowed`` (glossary forms,
-    folded) and the house list. A word inside a multi-word house name (China Daily) is allowed."""
+    folded) and the house list. A word inside a multi-word house name (China Daily) is allowed,
+    and so is a multi-word name copied from ``source`` that names no person or country there
+    (``_kept_brand``: Air Niugini, Le Golf National, Des Moines Register)."""
     clean = _DATE_MARK.sub(lambda m: " " * len(m.group()), _URL.sub(lambda m: " " * len(m.group()), text))
     keep = house_latin() | allowed
     covered: set[int] = set()
@@ -108,11 +110,51 @@ def latin_words_check(text: str, *, allowed: frozenset[str] = frozenset()) -> Ch
         and m.start() not in covered
     ]
     latin = _outside_runs(clean, latin)
+    latin = [m for run in _runs(clean, latin) if not _kept_brand(run, source) for m in run]
     if latin:
         return Check(
             "latin_words", False, f"{len(latin)} words left in Latin letters: {_listed(latin)}", _spans_of(latin)
         )
     return Check("latin_words", True, "no word left in Latin letters (acronyms and house names aside)")
+
+
+def _runs(text: str, words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """Words that follow one another (only spaces, hyphens or an apostrophe between) as runs."""
+    runs: list[list[re.Match[str]]] = []
+    for m in words:
+        if runs and not text[runs[-1][-1].end() : m.start()].strip(" -'’"):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+# What tells a person's name in English news: a title before it. (Not "said" after it:
+# companies and newspapers say things too.)
+_PERSON_BEFORE = re.compile(
+    r"(?:President|Minister|Ambassador|Chairman|Governor|Mayor|Spokesman|Spokeswoman|Senator|Secretary|Mr|Mrs|Ms|"
+    r"Dr|Det|Prime Minister|leader|spokesman|spokeswoman|minister|president|ambassador|chairman|governor|mayor|"
+    r"lawmaker|chief|head)\.?\s+$"
+)
+
+
+def _kept_brand(run: list[re.Match[str]], source: str) -> bool:
+    """A Latin name the press keeps as its owner writes it: two words or more, copied verbatim
+    from the source, where no title stands before it (a person: President, Ambassador ...), and
+    no word of it is a country or region (the press writes those in Cyrillic)."""
+    from ..text.romanise import EXONYMS
+
+    if len(run) < 2 or not all(m.group()[0].isupper() or len(m.group()) <= 3 for m in run):
+        return False
+    phrase = " ".join(m.group() for m in run)
+    if any(m.group().casefold() in EXONYMS for m in run):
+        return False
+    hits = list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", source))
+    if not hits:
+        return False
+    return not any(
+        _PERSON_BEFORE.search(source[max(0, h.start() - 30) : h.start()]) for h in hits
+    )
 
 
 def _outside_runs(text: str, latin: list[re.Match[str]]) -> list[re.Match[str]]:

@@ -26,11 +26,12 @@ kazakh_words       (kk) the words are Kazakh by the shipped word list
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..text.articles import split_paragraphs
 from ..text.glossary import Glossary, find_term
 from ..text.langid import longest_russian_run
-from ..text.numbers import compare, read_figures
+from ..text.numbers import compare, read_figures, rewritten
 from ..text.words import LETTERS
 from .names import names_check
 from .scaffold import scaffolding_check
@@ -46,8 +47,11 @@ __all__ = ["LENGTH_RATIO", "check_translation"]
 #   of one source), so kk->ru 0.922-0.999. The bounds leave 20-30 % either side for real
 #   translators and models; a truncated text keeps 34-42 % and a loop adds 40-85 %.
 LENGTH_RATIO = {
-    ("en", "ru"): (0.75, 1.35),
-    ("en", "kk"): (0.78, 1.40),
+    # Real human translations (NTREX-128 references in tests/data/real_outputs) run longer than
+    # the hand-written ones: en->ru 0.89-1.46, en->kk 0.93-1.21; a loop is also the repetition
+    # checks' to catch.
+    ("en", "ru"): (0.75, 1.50),
+    ("en", "kk"): (0.78, 1.45),
     ("ru", "kk"): (0.80, 1.40),
     ("kk", "ru"): (0.70, 1.25),
 }
@@ -108,7 +112,7 @@ def real_output_checks(
         if glossary is not None:
             allowed = frozenset(t.form(target_lang).casefold() for t in glossary.select(source, lang=source_lang,
                                                                                     target=target_lang))  # fmt: skip
-        checks += [mixed_script_check(translation), latin_words_check(translation, allowed=allowed)]
+        checks += [mixed_script_check(translation), latin_words_check(translation, allowed=allowed, source=source)]
     if target_lang == "kk":
         checks.append(kazakh_words_check(translation))
     return checks
@@ -117,10 +121,16 @@ def real_output_checks(
 def _numbers_check(source: str, translation: str, source_lang: str, target_lang: str) -> Check:
     wanted = read_figures(source, source_lang)
     lost = compare(wanted, read_figures(translation, target_lang))
+    # 20 feet as «6 метров», «over 24 hours» as «за сутки»: the press's own rewriting, not a loss
+    lost = [x for x in lost if not (_is_value(x) and rewritten(source, Decimal(x), translation, target_lang))]
     if lost:
         return Check("numbers", False, "missing or changed: " + _listed(lost))
     count = sum(wanted.values.values()) + sum(wanted.months.values()) + sum(wanted.weekdays.values())
     return Check("numbers", True, f"all {count} numbers, months and weekdays of the source are there")
+
+
+def _is_value(item: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?", item))
 
 
 def _glossary_check(

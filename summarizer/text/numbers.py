@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-__all__ = ["Figures", "compare", "month_spans", "number_spans", "read_figures", "readings", "weekday_spans"]
+__all__ = ["Figures", "compare", "month_spans", "number_spans", "read_figures", "readings", "rewritten", "weekday_spans"]
 
 _SPACE = "[ \u00a0\u202f\u2009]"
 _NUMBER = {
@@ -276,3 +276,31 @@ def weekday_spans(text: str, lang: str) -> list[tuple[int, int, int]]:
         for index, pattern in enumerate(_WEEKDAYS[key])
         for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, flags)
     )
+
+
+# Units the Russian and Kazakh press convert to metric: English unit pattern -> factor to metric.
+_IMPERIAL = [
+    (r"feet|foot|ft", Decimal("0.3048")),
+    (r"miles?|mi", Decimal("1.609")),
+    (r"pounds?|lbs?", Decimal("0.4536")),
+    (r"inch(?:es)?", Decimal("2.54")),
+    (r"yards?", Decimal("0.9144")),
+    (r"gallons?", Decimal("3.785")),
+]
+# Durations the press writes as a word: "24 hours" is сутки / тәулік.
+_DURATION_WORDS = {Decimal(24): r"сут(?:ки|ок|кам|ках)|тәулік\w*"}
+
+
+def rewritten(source: str, value: Decimal, translation: str, lang: str) -> bool:
+    """Whether a source figure the translation lacks was rewritten the way the press rewrites it:
+    an imperial measure converted to metric (20 feet = 6 metres, within 10 %), or 24 hours as a day."""
+    if lang == "en" or not value:
+        return False
+    found = {v for _, _, v in number_spans(translation, lang)}
+    for unit, factor in _IMPERIAL:
+        if re.search(rf"(?<![\d.,]){re.escape(_plain(value))}(?:,\d{{3}})*\s*-?\s*(?:{unit})\b", source):
+            metric = value * factor
+            if any(v and abs(v - metric) / metric <= Decimal("0.1") for v in found):
+                return True
+    pattern = _DURATION_WORDS.get(value)
+    return bool(pattern and re.search(rf"\b{value} hours?\b", source) and re.search(pattern, translation, re.I))

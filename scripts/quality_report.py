@@ -90,14 +90,32 @@ def real_cases() -> list[Case]:
         if label is None:
             continue
         cases.append(
-            Case("real", row["id"], label["verdict"], "translation", row["source"], row["output"], row["source_lang"],
-                 row["target_lang"], row.get("finish_reason"), tuple(label.get("faults") or ()))  # fmt: skip
+            Case(
+                "real",
+                row["id"],
+                label["verdict"],
+                "translation",
+                row["source"],
+                row["output"],
+                row["source_lang"],
+                row["target_lang"],
+                row.get("finish_reason"),
+                tuple(label.get("faults") or ()),
+            )  # fmt: skip
         )
     for row in _jsonl(folder / "human.jsonl"):
         verdict = "good" if row["editor_verdict"] == "good" else "flawed"
         cases.append(
-            Case("real", row["id"], verdict, "translation", row["source"], row["translation"], row["source_lang"],
-                 row["target_lang"])  # fmt: skip
+            Case(
+                "real",
+                row["id"],
+                verdict,
+                "translation",
+                row["source"],
+                row["translation"],
+                row["source_lang"],
+                row["target_lang"],
+            )  # fmt: skip
         )
     return cases
 
@@ -109,8 +127,18 @@ def translation_cases() -> list[Case]:
         source = row.get("source") or (ROOT / row["source_file"]).read_text(encoding="utf-8")
         label = "good" if row["label"] == "good" else "bad"
         cases.append(
-            Case("translations", path.stem, label, "translation", source, row["translation"],
-                 row.get("source_lang", "en"), row["lang"], faults=(row.get("fault", ""),), glossary=True)  # fmt: skip
+            Case(
+                "translations",
+                path.stem,
+                label,
+                "translation",
+                source,
+                row["translation"],
+                row.get("source_lang", "en"),
+                row["lang"],
+                faults=(row.get("fault", ""),),
+                glossary=True,
+            )  # fmt: skip
         )
     return cases
 
@@ -126,8 +154,17 @@ def summary_cases() -> list[Case]:
             source = (ROOT / {"seed": "seeds", "agency": "tests/data/agency"}[kind] / name).read_text(encoding="utf-8")
         label = "good" if row["label"] == "faithful" else "bad"
         cases.append(
-            Case("summaries", row["id"], label, "summary", source, row["summary"], "en", row["lang"],
-                 faults=(row["fault"],))  # fmt: skip
+            Case(
+                "summaries",
+                row["id"],
+                label,
+                "summary",
+                source,
+                row["summary"],
+                "en",
+                row["lang"],
+                faults=(row["fault"],),
+            )  # fmt: skip
         )
     return cases
 

@@ -152,9 +152,7 @@ def _kept_brand(run: list[re.Match[str]], source: str) -> bool:
     hits = list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", source))
     if not hits:
         return False
-    return not any(
-        _PERSON_BEFORE.search(source[max(0, h.start() - 30) : h.start()]) for h in hits
-    )
+    return not any(_PERSON_BEFORE.search(source[max(0, h.start() - 30) : h.start()]) for h in hits)
 
 
 def _outside_runs(text: str, latin: list[re.Match[str]]) -> list[re.Match[str]]:

@@ -30,7 +30,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-__all__ = ["Figures", "compare", "month_spans", "number_spans", "read_figures", "readings", "rewritten", "weekday_spans"]
+__all__ = [
+    "Figures",
+    "compare",
+    "month_spans",
+    "number_spans",
+    "read_figures",
+    "readings",
+    "rewritten",
+    "weekday_spans",
+]
 
 _SPACE = "[ \u00a0\u202f\u2009]"
 _NUMBER = {

@@ -225,7 +225,7 @@ def _related_keys(a: str, b: str) -> bool:
 def _closest(name: Name, candidates: list[Name]) -> Name | None:
     """The target word most like the missing name, when one is alike enough to be its mangling."""
     scored = [(best_prefix_similarity(name.key, c.key), c) for c in candidates if c.word[0].isupper()]
-    scored = [s for s in scored if s[0] >= 0.5]
+    scored = [s for s in scored if s[0] >= 0.65]
     return max(scored, key=lambda s: s[0])[1] if scored else None
 
 

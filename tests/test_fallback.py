@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply, scripted
 

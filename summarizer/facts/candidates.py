@@ -35,8 +35,8 @@ def candidates(text: str, lang: str) -> Candidates:
         if len(m.group(group).split()) >= 3:
             quotes.append((m.start(group), m.end(group)))
     dates = [(a, b) for a, b, _ in month_spans(text, lang)] + [(m.start(), m.end()) for m in _ISO.finditer(text)]
-    years = {(m.start(), m.end()) for m in _YEAR.finditer(text)}
-    dates += sorted(years)
+    taken = {p for a, b in dates for p in range(a, b)}
+    dates += [(m.start(), m.end()) for m in _YEAR.finditer(text) if m.start() not in taken]
     in_dates = {p for a, b in dates for p in range(a, b)}
     figures = [(a, b) for a, b, _ in number_spans(text, lang) if a not in in_dates]
     names = tuple(dict.fromkeys(n.word for n in proper_names(text)))

@@ -143,28 +143,24 @@ def translation_cases() -> list[Case]:
     return cases
 
 
-def summary_cases() -> list[Case]:
+def summary_cases(name: str = "cases") -> list[Case]:
+    """``cases`` (the set the faithfulness checks were written against) or ``heldout`` (written
+    afterwards and measured once)."""
+    from summarizer.text.articles import load_article
+
     items = {row["id"]: row for row in _jsonl(DATA / "real_outputs" / "items.jsonl")}
     cases = []
-    for row in _jsonl(DATA / "summaries" / "cases.jsonl"):
-        kind, name = row["source"].split(":", 1)
+    for row in _jsonl(DATA / "summaries" / f"{name}.jsonl"):
+        kind, ref = row["source"].split(":", 1)
         if kind == "item":
-            source = items[name]["text"]["en"]
+            source, source_lang = items[ref]["text"]["en"], "en"
         else:
-            source = (ROOT / {"seed": "seeds", "agency": "tests/data/agency"}[kind] / name).read_text(encoding="utf-8")
+            article = load_article(ROOT / {"seed": "seeds", "agency": "tests/data/agency"}[kind] / ref)
+            source, source_lang = article.text, article.language
         label = "good" if row["label"] == "faithful" else "bad"
         cases.append(
-            Case(
-                "summaries",
-                row["id"],
-                label,
-                "summary",
-                source,
-                row["summary"],
-                "en",
-                row["lang"],
-                faults=(row["fault"],),
-            )  # fmt: skip
+            Case(f"summaries-{name}", row["id"], label, "summary", source, row["summary"], source_lang, row["lang"],
+                 faults=(row["fault"],))  # fmt: skip
         )
     return cases
 
@@ -228,7 +224,12 @@ def markdown(name: str, t: Tally) -> str:
     return "\n".join(lines)
 
 
-CORPORA = {"real": real_cases, "translations": translation_cases, "summaries": summary_cases}
+CORPORA = {
+    "real": real_cases,
+    "translations": translation_cases,
+    "summaries": summary_cases,
+    "summaries (held out)": lambda: summary_cases("heldout"),
+}
 
 
 def main(argv: list[str]) -> int:

@@ -80,8 +80,10 @@ class Name:
     key: str
 
 
-def proper_names(text: str) -> list[Name]:
-    """The words of ``text`` that are proper names (see the module docstring), in order."""
+def proper_names(text: str, *, institutions: bool = True) -> list[Name]:
+    """The words of ``text`` that are proper names (see the module docstring), in order.
+    ``institutions=False`` keeps the distinctive words of an institution's name too (European
+    in European Commission): a summary must not name an institution its source does not."""
     words = [m for m in _PARTS.finditer(text) if m.group()[0].isupper() and not m.group()[0].isdigit()]
     inside: set[str] = set()
     for m in words:
@@ -93,7 +95,12 @@ def proper_names(text: str) -> list[Name]:
         bare_word = re.sub(r"['’]s$", "", word)
         if "/" + word in text:  # HIV/Aids: an acronym written as a word, wherever it stands
             continue
-        if _ACRONYM.match(bare_word) or bare_word.casefold() in _NOT_NAMES or len(word) < 2 or _in_institution(text, m):
+        if (
+            _ACRONYM.match(bare_word)
+            or bare_word.casefold() in _NOT_NAMES
+            or len(word) < 2
+            or (institutions and _in_institution(text, m))
+        ):
             continue
         opening = m.start() == 0 or _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()])
         if opening and word.casefold() not in inside:
@@ -250,7 +257,7 @@ def unsupported_names(summary: str, source: str) -> list[Name]:
         for m in _LATIN_ACRONYM.finditer(summary)  # KCNA: an acronym is a name, and checkable as written
         if m.group() not in source and m.group() not in source.replace(".", "")
     ]
-    for name in _distinct(proper_names(summary)):
+    for name in _distinct(proper_names(summary, institutions=False)):
         if _common_russian_noun(name.word):
             continue
         keys = [name.key, *(name_key(e) for e in EXONYMS.get(name.word.casefold(), ()))]

@@ -233,7 +233,16 @@ _WORD_VALUES = {
             strict=True,
         )
     ),
-    "ru": {**{p: i + 1 for i, p in enumerate(_NUMBER_WORDS["ru"])}, r"двадцат(?:ь|и|ью)": 20, r"сто": 100},
+    "ru": {
+        **{p: i + 1 for i, p in enumerate(_NUMBER_WORDS["ru"])},
+        r"двадцат(?:ь|и|ью)": 20,
+        r"сто": 100,
+        # collective numerals: "двое мужчин" is two men
+        r"дво(?:е|их|им|ими)": 2,
+        r"тро(?:е|их|им|ими)": 3,
+        r"четвер(?:о|ых|ым|ыми)": 4,
+        r"пятер(?:о|ых|ым|ыми)": 5,
+    },
     "kk": {**{p: i + 1 for i, p in enumerate(_NUMBER_WORDS["kk"])}, "жиырма": 20, "отыз": 30, "жүз": 100},
 }
 

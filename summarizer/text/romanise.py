@@ -131,7 +131,6 @@ def name_key(word: str) -> str:
     key = "".join(c for c in romanise(word) if c.isalpha() and c.isascii())
     if key.startswith("x"):  # pinyin x (Xiao, Xi) is Russian с
         key = "s" + key[1:]
-    key = re.sub(r"c(?=[eiy])", "s", key)  # Encinitas, Lucerne: a soft c is an s
     for many, one in _DIGRAPHS:
         key = key.replace(many, one)
     key = re.sub(r"(?<=[aeiouy])ng$", "n", key)  # Zhang / Чжан: a final -ng is Russian -н

@@ -85,7 +85,7 @@ def test_russian_digest_has_russian_labels(
     parsed = email.message_from_bytes(eml.read_bytes(), policy=default)
     assert parsed["Subject"].startswith("Дайджест новостей, 2024-05-14: Казахстан")
     text = parsed.get_body(("plain",)).get_content()
-    assert "Источник: KAZINFORM / BELTA, Mogilev, 2015-11-25" in text
+    assert "Источник: Kazinform / BelTA, Mogilev, 2015-11-25" in text
     assert all(
         "in Russian" in r.body["messages"][-1]["content"] for r in fake.requests if "response_format" not in r.body
     )

@@ -96,7 +96,8 @@ _MIN_CONFIDENCE = 0.6  # lingua's share for the best language; below it two lang
 _TAJIK = frozenset("ӣӯҳҷ")
 _UZBEK_CYRILLIC = frozenset("ўқғҳ")
 _KYRGYZ = frozenset("өүң")
-_UZBEK_LATIN = re.compile(r"\b[og][ʻ‘’'`]", re.IGNORECASE)
+# oʻ and gʻ inside words (Oʻzbekiston, Qozogʻiston); not the English possessive (Hong Kong's).
+_UZBEK_LATIN = re.compile(r"[og][ʻ‘’'`](?!s\b)[a-z]", re.IGNORECASE)
 _ENGLISH_WORDS = frozenset("the of and to in a is that for on with as by was at from said has have".split())
 
 

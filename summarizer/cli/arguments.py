@@ -86,7 +86,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     f.add_argument(
         "--lang",
         choices=list(LANGUAGES),
-        help="language of names and roles (default: the article's); evidence stays as written",
+        help="language of names and roles (default: the article's if en, ru or kk, else en); evidence stays as written",
     )
     f.add_argument(
         "--glossary", help="CSV of term spellings: a header row of language codes (en,ru,kk), one term per row"
@@ -96,7 +96,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     f.set_defaults(handler=handlers["facts"])
 
-    t = sub.add_parser("translate", parents=[common, model], help="translate an article into Russian or Kazakh")
+    t = sub.add_parser("translate", parents=[common, model], help="translate an article into Russian, Kazakh or English")
     t.add_argument("path", help="article file, or - for stdin")
     t.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="target language")
     t.add_argument(

@@ -136,7 +136,8 @@ def facts_steps(
     glossary: Glossary | None = None,
 ) -> Steps[Facts]:
     """The facts task as model requests (``llm`` is asked about its model, never called)."""
-    lang = lang or article.language
+    # Names and roles in the article's language when the tool writes it; else English.
+    lang = lang or (article.language if article.language in LANGUAGES else "en")
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     parts = plan(article, llm, lang=lang, glossary=glossary)

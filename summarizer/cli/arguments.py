@@ -118,6 +118,15 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
     k.set_defaults(handler=handlers["check"])
 
+    i = sub.add_parser(
+        "inspect", parents=[common], help="what the tool reads from an article (no model call): header, language, tokens"
+    )
+    i.add_argument("path", help="article file (text or a saved web page), or - for stdin")
+    i.add_argument("--backend", choices=[b.value for b in Backend], help="whose tokens and context to count")
+    i.add_argument("--model", help="model name whose tokens and context to count (SUMMARIZER_MODEL)")
+    i.add_argument("--json", action="store_true", help="print it as JSON (the same article object as facts --json)")
+    i.set_defaults(handler=handlers["inspect"])
+
     c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
     c.add_argument("action", choices=["stats", "clear", "export", "import"])
     c.add_argument("file", nargs="?", default="-", help="JSONL file for export/import (default stdout)")

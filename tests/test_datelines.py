@@ -157,4 +157,4 @@ def test_a_broken_agencies_file_is_one_clear_error(tmp_path: Path) -> None:
 
 def test_unknown_outlet_in_brackets_needs_a_date_or_a_dash() -> None:
     assert split_header("San José, 21 Abr (Elpaís.cr).- Con el fin.")[1].agency == "Elpaís.cr"
-    assert parse_article("Kazakhstan (KZ) Governor spoke today.".encode(), name="x").meta.agency is None
+    assert parse_article(b"Kazakhstan (KZ) Governor spoke today.", name="x").meta.agency is None

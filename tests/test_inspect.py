@@ -54,7 +54,9 @@ def test_json_carries_the_facts_article_object(capsys: pytest.CaptureFixture[str
     assert (data["fits"], data["parts"]) == (True, 1)
 
 
-def test_a_long_article_says_in_how_many_parts(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_article_says_in_how_many_parts(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SUMMARIZER_CONTEXT_TOKENS", "2048")
     code, out, _ = run(capsys, "inspect", str(LONG), "--json", "--backend", "openai")
     data = json.loads(out)

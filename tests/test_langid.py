@@ -97,9 +97,7 @@ def test_identify_source_language(text: str, lang: str) -> None:
     assert found.confidence >= 0.6
 
 
-@pytest.mark.parametrize(
-    "text", ["Ок, да.", "Kazakhstan and Russia signed it. Казахстан и Россия подписали."]
-)
+@pytest.mark.parametrize("text", ["Ок, да.", "Kazakhstan and Russia signed it. Казахстан и Россия подписали."])
 def test_unsure_is_said_not_forced(text: str) -> None:
     found = identify_language(text)
     assert found.uncertain and found.code == "und" and found.confidence <= 0.5

@@ -96,7 +96,9 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     f.set_defaults(handler=handlers["facts"])
 
-    t = sub.add_parser("translate", parents=[common, model], help="translate an article into Russian, Kazakh or English")
+    t = sub.add_parser(
+        "translate", parents=[common, model], help="translate an article into Russian, Kazakh or English"
+    )
     t.add_argument("path", help="article file, or - for stdin")
     t.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="target language")
     t.add_argument(
@@ -119,7 +121,9 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     k.set_defaults(handler=handlers["check"])
 
     i = sub.add_parser(
-        "inspect", parents=[common], help="what the tool reads from an article (no model call): header, language, tokens"
+        "inspect",
+        parents=[common],
+        help="what the tool reads from an article (no model call): header, language, tokens",
     )
     i.add_argument("path", help="article file (text or a saved web page), or - for stdin")
     i.add_argument("--backend", choices=[b.value for b in Backend], help="whose tokens and context to count")

@@ -154,7 +154,12 @@ class InspectOut(_Model):
             article=ArticleOut.of(i.article),
             characters=i.characters,
             tokens=TokensOut(
-                count=i.tokens, prompt=i.prompt_tokens, model=i.model, backend=i.backend, tokenizer=i.tokenizer, exact=i.exact
+                count=i.tokens,
+                prompt=i.prompt_tokens,
+                model=i.model,
+                backend=i.backend,
+                tokenizer=i.tokenizer,
+                exact=i.exact,
             ),
             context_tokens=i.context_tokens,
             fits=i.fits,

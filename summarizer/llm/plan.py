@@ -49,4 +49,6 @@ def planning_model(settings: Settings) -> PlanningModel:
         )
         return PlanningModel(name, Backend.LOCAL, settings.context_tokens or DEFAULT_N_CTX, tokens)
     model = settings.model or DEFAULT_OPENAI_MODEL
-    return PlanningModel(model, settings.backend, context_window(model, settings.context_tokens), counter_for_model(model))
+    return PlanningModel(
+        model, settings.backend, context_window(model, settings.context_tokens), counter_for_model(model)
+    )

@@ -59,6 +59,8 @@ SOURCE_LANGUAGES = {
 def source_name(code: str) -> str:
     """A language's English name for a prompt; an unidentified one is "the original language"."""
     return SOURCE_LANGUAGES.get(code, "the original language")
+
+
 # What each --length asks for, and the output budget that fits it with room to spare.
 LENGTHS = {
     "headline": ("a single headline of at most 15 words, no full stop", 48),

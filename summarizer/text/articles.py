@@ -21,7 +21,6 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
-
 from ..config import current
 from ..errors import InputError
 from .agencies import agencies

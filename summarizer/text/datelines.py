@@ -41,6 +41,7 @@ _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-/](?=[^\W\d_]))*\.?")
 _PARTICLES = frozenset("am an der de del la le el on upon da do di al sur na".split())
 _PAREN = re.compile(r"[ \t\u00a0]*\((?P<inner>[^()\n]{1,40})\)")
 _SLASHED = re.compile(r"[ \t\u00a0]*/(?P<inner>[^/\n]{1,60})/")
+_CAPS_AGENCY = re.compile(rf"([^\W\d_]{{3,}}(?:[-.][^\W\d_]+)*)(?=[ \t\u00a0]*{_DASH}[ \t\u00a0])")
 _OUTLET = re.compile(r"[A-ZА-ЯЁ][\w.&'’-]*(?: [\w.&'’-]+){0,2}")
 # Rubric words set in capitals before a dash that are not places.
 _RUBRICS = frozenset(
@@ -170,6 +171,10 @@ def _agency_slot(text: str, pos: int, table: AgencyTable) -> tuple[str, bool, bo
         hit = table.longest_prefix(text[step.end() :])
         if hit:
             return hit[0].name, True, True, None, step.end() + len(hit[1])
+        # An agency the table lacks, in capitals before the dash: МОГИЛЁВ. ҚАЗИНФОРМ — (kept as written).
+        caps = _CAPS_AGENCY.match(text, step.end())
+        if caps and "." in step.group() and caps.group(1).isupper():
+            return caps.group(1), False, True, None, caps.end(1)
     return None
 
 
@@ -207,7 +212,7 @@ def _weighty(head: _Head, text: str, end: int) -> bool:
     if not any(ch.isupper() for ch in letters):
         return bool(head.agency)  # a script without case: only with an outlet named
     rest = text[end:].split("\n", 1)[0].rstrip()
-    return not rest or rest[-1] in ".!?…\"»”’)"
+    return not rest or rest[-1] in '.!?…"»”’)'
 
 
 def _display(place: str) -> str:

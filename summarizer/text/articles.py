@@ -64,6 +64,21 @@ class ArticleMeta:
     def year_known(self) -> bool:
         return bool(self.date) and not str(self.date).startswith("--")
 
+    @property
+    def shown_date(self) -> str | None:
+        """The date for a reader: ISO when the year is known, else day.month (10.08) rather than --08-10."""
+        if not self.date or self.year_known:
+            return self.date
+        return f"{self.date[5:7]}.{self.date[2:4]}"
+
+    @property
+    def header_line(self) -> str | None:
+        """Place, date, agency (and the credited source) in one line, as reports list them."""
+        parts = [p for p in (self.dateline, self.shown_date, self.agency) if p]
+        if self.source and self.source != self.agency:
+            parts.append(f"source: {self.source}")
+        return ", ".join(parts) or None
+
 
 @dataclass(frozen=True)
 class Article:

@@ -36,6 +36,14 @@ FORMS = [
     (" date 2015-11-25 MOGILEV. KAZINFORM Kazakhstan would like.", "Mogilev", "Kazinform", "2015-11-25", "Kazakhstan"),
     ("Wiesbaden (KNA/iz). Der Bundespräsident sprach.", "Wiesbaden", "KNA", None, "Der Bundespräsident"),
     ("МОСКВА, 1 октября. /Корр. ТАСС Сергей Изотов/. Совет открывает сессию.", "Москва", "TASS", "--10-01", "Совет"),
+    ("LOS ANGELES, Jan 19 (Reuters) - The film won.", "Los Angeles", "Reuters", "--01-19", "The film"),
+    ("KYIV, Ukraine (AP) — Russia attacked.", "Kyiv", "AP", None, "Russia"),
+    ("MINSK, 25. Oktober (BelTA) – Der Präsident sagte.", "Minsk", "BelTA", "--10-25", "Der Präsident"),
+    ("АСТАНА, 5 июл — Sputnik. Президент сказал.", "Астана", "Sputnik", "--07-05", "Президент"),
+    ("Астана. 4 июля. КазТАГ - Суд вынес решение.", "Астана", "KazTAG", "--07-04", "Суд"),
+    ("RIO de JANEIRO (Reuters) - Brazil said.", "Rio de Janeiro", "Reuters", None, "Brazil"),
+    ("UNITED NATIONS/GENEVA (Reuters) - The U.N. said.", "United Nations/Geneva", "Reuters", None, "The U.N."),
+    ("Almaty. Kazinform - Snow fell.", "Almaty", "Kazinform", None, "Snow"),
 ]
 
 
@@ -62,6 +70,8 @@ NOT_DATELINES = [
     "BREAKING – The Senate passed the bill.",
     "Astana, Kazakhstan – The Senate passed the bill.",
     "Минск – столица Беларуси, сообщил гид.",
+    "Astana hosts the forum – officials said.",
+    "NATO – the alliance said.",
 ]
 
 

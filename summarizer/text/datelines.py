@@ -18,8 +18,9 @@ The rule that keeps ordinary sentences whole: a dateline needs weight, that is a
 (``agencies.toml``), a date, or a place written in capitals. ``Astana – Kazakhstan Temir
 Zholy ...`` and ``Dee Dee Myers — a White House ...`` have a title-case name and a dash and
 nothing else: a sentence, left as it is. A place in capitals with nothing else must also open a
-sentence (the rest of its line ends like one, or the line ends at the dash): a rubric such as
-``MIGRATION – Probleme zwischen ... umgeht`` is a teaser line, not a dateline.
+sentence (what follows starts with a capital and its line ends like a sentence, or the line ends
+at the dash): a rubric such as ``MIGRATION – Probleme zwischen ... umgeht`` is a teaser line and
+``NATO – the alliance said`` a sentence, neither a dateline.
 """
 
 from __future__ import annotations
@@ -216,10 +217,12 @@ def _weighty(head: _Head, text: str, end: int) -> bool:
 
 
 def _display(place: str) -> str:
-    letters = [ch for ch in place if ch.isalpha()]
-    if letters and all(not ch.islower() for ch in letters) and any(ch.isupper() for ch in letters):
-        return place.title().replace("’S", "’s").replace("'S", "'s")
-    return place
+    """A place set in capitals, title-cased in its own script (RIO de JANEIRO -> Rio de Janeiro)."""
+    words = place.split(" ")
+    caps = [w for w in words if w not in _PARTICLES]
+    if not caps or any(ch.islower() for w in caps for ch in w) or not any(ch.isupper() for w in caps for ch in w):
+        return place
+    return " ".join(w if w in _PARTICLES else w.title().replace("’S", "’s").replace("'S", "'s") for w in words)
 
 
 def _special(text: str) -> Dateline | None:

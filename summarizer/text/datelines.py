@@ -213,7 +213,8 @@ def _weighty(head: _Head, text: str, end: int) -> bool:
     if not any(ch.isupper() for ch in letters):
         return bool(head.agency)  # a script without case: only with an outlet named
     rest = text[end:].split("\n", 1)[0].rstrip()
-    return not rest or rest[-1] in '.!?…"»”’)'
+    # The story after a dateline opens a sentence: "NATO – the alliance said" is one sentence.
+    return not rest or (not rest[0].islower() and rest[-1] in '.!?…"»”’)')
 
 
 def _display(place: str) -> str:

@@ -169,7 +169,8 @@ def build_digest(
         groups.setdefault(item.topic, []).append(item)
     ordered = tuple((topic, tuple(group)) for topic, group in groups.items())
     # A dateline without a year (--08-10) cannot date the digest; only full dates do.
-    day = max((i.article.meta.date for i in items if i.article.meta.year_known), default=Date.today().isoformat())
+    full = [d for i in items if (d := i.article.meta.date) and i.article.meta.year_known]
+    day = max(full, default=Date.today().isoformat())
     heading = title or labels["title"]
     top = ordered[0][1][0].headline
     return Digest(

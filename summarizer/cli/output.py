@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..checks.verdict import CheckOut
+from ..checks.out import CheckOut
 from ..facts.schema import ArticleOut  # one shape of the article for every command
 from ..llm.chat import Usage
 from ..tasks.inspect import Inspection

@@ -23,51 +23,9 @@ import jinja2
 
 from ..config import current
 from ..errors import UsageError
+from .choices import LANGUAGES, LENGTHS, SOURCE_LANGUAGES, source_name
 
 __all__ = ["LANGUAGES", "LENGTHS", "SOURCE_LANGUAGES", "Prompt", "prompts_dir", "render", "source_name"]
-
-LANGUAGES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}  # what the tool writes
-# What an article may arrive in (text.langid identifies these), by name for the prompts.
-SOURCE_LANGUAGES = {
-    **LANGUAGES,
-    "be": "Belarusian",
-    "uk": "Ukrainian",
-    "ky": "Kyrgyz",
-    "uz": "Uzbek",
-    "tg": "Tajik",
-    "tk": "Turkmen",
-    "tr": "Turkish",
-    "az": "Azerbaijani",
-    "mn": "Mongolian",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "it": "Italian",
-    "pt": "Portuguese",
-    "pl": "Polish",
-    "bg": "Bulgarian",
-    "sr": "Serbian",
-    "mk": "Macedonian",
-    "zh": "Chinese",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "ar": "Arabic",
-    "fa": "Persian",
-}
-
-
-def source_name(code: str) -> str:
-    """A language's English name for a prompt; an unidentified one is "the original language"."""
-    return SOURCE_LANGUAGES.get(code, "the original language")
-
-
-# What each --length asks for, and the output budget that fits it with room to spare.
-LENGTHS = {
-    "headline": ("a single headline of at most 15 words, no full stop", 48),
-    "short": ("two or three sentences", 200),
-    "medium": ("one paragraph of 80 to 150 words", 400),
-    "bullets": ("three to five bullet points, each one line starting with '- '", 360),
-}
 
 
 @dataclass(frozen=True)

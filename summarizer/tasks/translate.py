@@ -36,12 +36,11 @@ from ..llm.tokens import TokenCounter, split_to_budget
 from ..text.articles import Article, ArticleMeta, split_paragraphs
 from ..text.glossary import Glossary
 from ..text.translit import ALPHABET_NAME, to_latin
-from .prompts import LANGUAGES, Prompt, render, source_name
+from .choices import LANGUAGES, SCRIPTS, TARGETS, source_name
+from .prompts import Prompt, render
 
 __all__ = ["SCRIPTS", "TARGETS", "Translation", "translate", "translate_steps"]
 
-TARGETS = ("ru", "kk", "en")
-SCRIPTS = ("cyrl", "latn")
 ALPHABETS = {
     ("ru", "cyrl"): "russian-cyrillic",
     ("kk", "cyrl"): "kazakh-cyrillic",

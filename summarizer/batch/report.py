@@ -60,10 +60,15 @@ class JobOutput:
     calls: int
     checks: tuple[Check, ...]
     page: str | None = None
+    header: str | None = None  # the article's place, date and agency (ArticleMeta.header_line)
 
     @classmethod
-    def of(cls, output: TaskOutput, *, output_path: str, page: str | None = None) -> JobOutput:
-        return cls(output_path, output.model, output.usage, output.cached, output.calls, tuple(output.checks), page)
+    def of(
+        cls, output: TaskOutput, *, output_path: str, page: str | None = None, header: str | None = None
+    ) -> JobOutput:
+        return cls(
+            output_path, output.model, output.usage, output.cached, output.calls, tuple(output.checks), page, header
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +80,7 @@ class JobOutput:
             "calls": self.calls,
             "checks": [c.as_dict() for c in self.checks],
             "page": self.page,
+            "header": self.header,
         }
 
     @classmethod
@@ -87,6 +93,7 @@ class JobOutput:
             calls=int(data.get("calls", 0)),
             checks=tuple(Check.from_dict(c) for c in data.get("checks", [])),
             page=data.get("page"),
+            header=data.get("header"),  # None in a ledger written before headers were kept
         )
 
 
@@ -125,6 +132,7 @@ class ItemOut(BaseModel):
     resumed: bool
     output: str | None
     page: str | None
+    header: str | None = None  # place, date, agency of the article
     model: str | None
     prompt_tokens: int
     completion_tokens: int
@@ -234,6 +242,7 @@ def build_report(
                 resumed=r.resumed,
                 output=res.output if res is not None else None,
                 page=res.page if res is not None else None,
+                header=res.header if res is not None else None,
                 model=res.model if res is not None else None,
                 prompt_tokens=usage.prompt_tokens,
                 completion_tokens=usage.completion_tokens,

@@ -91,7 +91,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     f.add_argument(
         "--lang",
         choices=list(LANGUAGES),
-        help="language of names and roles (default: the article's); evidence stays as written",
+        help="language of names and roles (default: the article's if en, ru or kk, else en); evidence stays as written",
     )
     f.add_argument(
         "--glossary", help="CSV of term spellings: a header row of language codes (en,ru,kk), one term per row"
@@ -101,7 +101,9 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     f.set_defaults(handler=handlers["facts"])
 
-    t = sub.add_parser("translate", parents=[common, model], help="translate an article into Russian or Kazakh")
+    t = sub.add_parser(
+        "translate", parents=[common, model], help="translate an article into Russian, Kazakh or English"
+    )
     t.add_argument("path", help="article file, or - for stdin")
     t.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="target language")
     t.add_argument(
@@ -122,6 +124,17 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     k.add_argument("--glossary", help="CSV of house spellings to check names against")
     k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
     k.set_defaults(handler=handlers["check"])
+
+    i = sub.add_parser(
+        "inspect",
+        parents=[common],
+        help="what the tool reads from an article (no model call): header, language, tokens",
+    )
+    i.add_argument("path", help="article file (text or a saved web page), or - for stdin")
+    i.add_argument("--backend", choices=[b.value for b in Backend], help="whose tokens and context to count")
+    i.add_argument("--model", help="model name whose tokens and context to count (SUMMARIZER_MODEL)")
+    i.add_argument("--json", action="store_true", help="print it as JSON (the same article object as facts --json)")
+    i.set_defaults(handler=handlers["inspect"])
 
     c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
     c.add_argument("action", choices=["stats", "clear", "export", "import"])

@@ -6,15 +6,25 @@ JSON shape is declared in one place and can be published as a JSON Schema.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..checks.out import CheckOut
+from ..facts.schema import ArticleOut  # one shape of the article for every command
 from ..llm.chat import Usage
+from ..tasks.inspect import Inspection
 from ..tasks.summarise import Summary
 from ..tasks.translate import Translation
-from ..text.articles import Article
 
-__all__ = ["ArticleOut", "CheckOut", "CheckReportOut", "SummaryOut", "TranslationOut", "UsageOut"]
+__all__ = [
+    "ArticleOut",
+    "CheckOut",
+    "CheckReportOut",
+    "InspectOut",
+    "SummaryOut",
+    "TokensOut",
+    "TranslationOut",
+    "UsageOut",
+]
 
 
 class _Model(BaseModel):
@@ -32,33 +42,6 @@ class UsageOut(_Model):
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
             total_tokens=usage.total_tokens,
-        )
-
-
-class ArticleOut(_Model):
-    id: str
-    path: str | None
-    date: str | None
-    dateline: str | None
-    agency: str | None
-    source: str | None
-    encoding: str
-    language: str
-    paragraphs: int
-
-    @classmethod
-    def of(cls, article: Article) -> ArticleOut:
-        meta = article.meta
-        return cls(
-            id=article.id,
-            path=article.path,
-            date=meta.date,
-            dateline=meta.dateline,
-            agency=meta.agency,
-            source=meta.source,
-            encoding=article.encoding,
-            language=article.language,
-            paragraphs=len(article.paragraphs),
         )
 
 
@@ -144,3 +127,41 @@ class CheckReportOut(_Model):
     language: str
     glossary: str | None
     checks: list[CheckOut]
+
+
+class TokensOut(_Model):
+    count: int = Field(description="tokens of the article body")
+    prompt: int = Field(description="tokens of what summarise would send first, instructions included")
+    model: str
+    backend: str
+    tokenizer: str
+    exact: bool = Field(description="false: an approximation of the model's own tokenizer")
+
+
+class InspectOut(_Model):
+    """What ``summarizer inspect --json`` prints: no model was called or loaded."""
+
+    article: ArticleOut
+    characters: int
+    tokens: TokensOut
+    context_tokens: int
+    fits: bool
+    parts: int = Field(description="requests summarise would send the article in (1 when it fits)")
+
+    @classmethod
+    def of(cls, i: Inspection) -> InspectOut:
+        return cls(
+            article=ArticleOut.of(i.article),
+            characters=i.characters,
+            tokens=TokensOut(
+                count=i.tokens,
+                prompt=i.prompt_tokens,
+                model=i.model,
+                backend=i.backend,
+                tokenizer=i.tokenizer,
+                exact=i.exact,
+            ),
+            context_tokens=i.context_tokens,
+            fits=i.fits,
+            parts=i.parts,
+        )

@@ -34,6 +34,7 @@ HANDLERS = {
     "digest": "digest:digest_command",
     "batch": "batch:batch_command",
     "cache": "cache:cache_command",
+    "serve": "serve:serve_command",
 }
 
 

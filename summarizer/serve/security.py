@@ -35,7 +35,7 @@ log = logging.getLogger("summarizer.serve")
 SESSION_COOKIE = "desk_session"
 CSRF_COOKIE = "desk_csrf"
 SESSION_SECONDS = 12 * 3600  # one shift
-OPEN_PATHS = ("/login", "/static/", "/api/health")
+OPEN_PATHS = ("/login", "/static/")  # all else, health too, needs the token
 
 
 @dataclass(frozen=True)

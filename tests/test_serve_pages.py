@@ -1,0 +1,179 @@
+"""The desk's pages over HTTP (no browser): forms, CSRF, escaping, drafts, approvals, tokens, the CLI."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, SEED
+from desk_client import DeskClient
+from fakes import FakeOpenAI
+from test_serve_api import GLOSSARY, KEY, SEED_KK, SUMMARY, answer
+
+pytest.importorskip("starlette", reason="the desk needs the [serve] extra")
+
+from summarizer.config import Settings  # noqa: E402
+from summarizer.serve.app import create_app  # noqa: E402
+
+SCRIPT_ARTICLE = (
+    "ALMATY. KAZINFORM - The minister said <script>alert('owned')</script> on Monday that 24 new schools open.\n\n"
+    "The <b>budget</b> is 11.4 billion tenge."
+)
+
+
+@pytest.fixture
+def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(answer) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        yield fake
+
+
+def open_desk(**options: Any) -> DeskClient:
+    return DeskClient(create_app(Settings.resolve(), **options), headers=options.pop("headers", None))
+
+
+def csrf(desk: DeskClient) -> str:
+    page = desk.get("/")
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+
+def run_task(desk: DeskClient, **form: str) -> str:
+    reply = desk.post("/run", data={"csrf": csrf(desk), **form})
+    assert reply.status_code == 303, reply.text
+    url = reply.headers["location"]
+    for _ in range(200):
+        page = desk.get(url)
+        if 'http-equiv="refresh"' not in page.text:
+            return url
+        time.sleep(0.05)
+    raise AssertionError(f"{url} never finished")
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(model: FakeOpenAI) -> None:
+    with open_desk() as desk:
+        desk.get("/")
+        reply = desk.post("/run", data={"text": "Some news.", "task": "summarise"})
+        assert reply.status_code == 403 and "did not come from the desk" in reply.text
+        reply = desk.post("/run", data={"text": "Some news.", "task": "summarise", "csrf": "forged"})
+        assert reply.status_code == 403
+    assert not model.requests
+
+
+def test_an_article_with_a_script_tag_shows_as_text(model: FakeOpenAI) -> None:
+    with open_desk() as desk:
+        url = run_task(desk, text=SCRIPT_ARTICLE, task="summarise", lang="en", length="short")
+        page = desk.get(url).text
+        assert "<script>alert" not in page and "<b>budget</b>" not in page
+        assert "&lt;script&gt;alert(" in page and "&lt;b&gt;budget&lt;/b&gt;" in page
+        facts_url = run_task(desk, text=SCRIPT_ARTICLE, task="facts")
+        assert "<script>alert" not in desk.get(facts_url).text
+        assert "<script>alert" not in desk.get("/").text  # the recent list shows the title escaped
+
+
+def test_translation_review_marks_spans_and_glossary_terms(model: FakeOpenAI) -> None:
+    with open_desk() as desk:
+        url = run_task(desk, text=SEED.read_text(encoding="utf-8"), task="translate", to="kk", glossary=GLOSSARY)
+        page = desk.get(url).text
+        assert 'class="term"' in page and "Ерғали Бұлегенов" in page
+        # The editor breaks a number and leaves English words behind: the checks mark both.
+        broken = SEED_KK.replace("2016", "2061").replace("Могилев", "the big plan of Mogilev", 1)
+        reply = desk.post(url + "/recheck", data={"csrf": csrf(desk), "text": broken})
+        assert reply.status_code == 303
+        page = desk.get(url).text
+        assert re.search(r'<mark class="missing" title="numbers: 2016[^"]*"[^>]*>2016</mark>', page), page
+        assert re.search(r'<mark class="fault" title="untranslated"[^>]*>the big plan of</mark>', page)
+        assert "on the edited text" in page
+
+
+def test_draft_approve_export_and_a_restart(model: FakeOpenAI, clean_env: Path) -> None:
+    with open_desk() as desk:
+        url = run_task(desk, text=SEED.read_text(encoding="utf-8"), task="summarise")
+        token = csrf(desk)
+        assert desk.post(url + "/draft", data={"csrf": token, "text": "Edited, not yet checked."}).status_code == 204
+    with open_desk() as desk:  # a restart: the draft is still there
+        assert "Edited, not yet checked." in desk.get(url).text
+        refused = desk.post(url + "/approve", data={"csrf": csrf(desk), "text": SUMMARY, "editor": " "})
+        assert refused.status_code == 400 and "who approves" in refused.text
+        done = desk.post(url + "/approve", data={"csrf": csrf(desk), "text": SUMMARY, "editor": "Aigerim <b>S</b>"})
+        assert done.status_code == 303
+        page = desk.get(url).text
+        assert "Aigerim &lt;b&gt;S&lt;/b&gt;" in page and "approved at" in page
+        assert desk.get(url + "/export.txt").text == SUMMARY + "\n"
+        exported = desk.get(url + "/export.json").json()
+        assert exported["approvals"][0]["editor"] == "Aigerim <b>S</b>"
+        assert exported["approvals"][0]["text"] == SUMMARY
+        assert {c["name"] for c in exported["approvals"][0]["checks"]} >= {"language", "length"}
+        assert desk.get("/approvals.json").json()[0]["doc"] == url.rsplit("/", 1)[1]
+    assert (clean_env / "desk.sqlite").is_file()
+
+
+def test_a_token_guards_everything(model: FakeOpenAI) -> None:
+    with open_desk(token="s3cret-desk-token") as desk:
+        assert desk.get("/api/health").status_code == 401
+        assert desk.post("/api/summarise", json={"text": "x"}).status_code == 401
+        assert desk.get("/").status_code == 401
+        wrong = desk.get("/api/health", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        right = desk.get("/api/health", headers={"Authorization": "Bearer s3cret-desk-token"})
+        assert right.status_code == 200
+        login = desk.get("/login")
+        assert login.status_code == 200
+        token = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+        assert desk.post("/login", data={"csrf": token, "token": "nope"}).status_code == 401
+        signed_in = desk.post("/login", data={"csrf": token, "token": "s3cret-desk-token"})
+        assert signed_in.status_code == 303 and "desk_session" in signed_in.headers["set-cookie"]
+        assert desk.get("/").status_code == 200  # the session cookie now
+    assert not model.requests
+
+
+def test_batch_reports_are_browsable_and_reviewable(model: FakeOpenAI, tmp_path: Path) -> None:
+    from summarizer.cli.main import main
+
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    (wire / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(wire), "--out", str(out), "--tasks", "summary,translate:kk"]) == 0
+    with open_desk(reports=out) as desk:
+        listing = desk.get("/reports").text
+        jobs = re.findall(r'href="(/reports/open\?job=[^"]+)"', listing)
+        assert len(jobs) == 2
+        for job in jobs:
+            reply = desk.get(html.unescape(job))
+            assert reply.status_code == 303
+            page = desk.get(reply.headers["location"]).text
+            assert 'id="approve"' in page and "checks" in page
+
+
+def serve(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", "serve", *argv], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+
+
+def test_serve_on_a_public_address_needs_a_token() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SUMMARIZER_SERVE_TOKEN"}
+    done = serve("--host", "0.0.0.0", env=env)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "SUMMARIZER_SERVE_TOKEN" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_serve_without_the_extra_says_so_in_one_line(tmp_path: Path) -> None:
+    # A stand-in `starlette` that cannot be imported, first on the path: as if the extra were missing.
+    (tmp_path / "starlette").mkdir()
+    (tmp_path / "starlette" / "__init__.py").write_text("raise ModuleNotFoundError(name='starlette')\n")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    done = serve("--port", "1", env=env)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "summarizer: error: the desk needs its web stack: install summarizer[serve]"

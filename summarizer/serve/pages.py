@@ -69,6 +69,11 @@ async def read_form(request: Request) -> FormData:
     return form
 
 
+def typed(form: FormData, name: str = "text") -> str:
+    """A textarea's text: browsers post its line breaks as CRLF; the desk keeps LF, as files have."""
+    return str(form.get(name) or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def back(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)  # after a POST: the browser GETs the page
 
@@ -102,7 +107,7 @@ async def index(request: Request) -> Response:
 
 async def _article(request: Request, form: FormData) -> Article:
     desk = desk_of(request)
-    upload, pick, text = form.get("file"), str(form.get("inbox") or ""), str(form.get("text") or "")
+    upload, pick, text = form.get("file"), str(form.get("inbox") or ""), typed(form)
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(desk.settings.max_input_bytes + 1)
         if len(data) > desk.settings.max_input_bytes:
@@ -124,7 +129,7 @@ async def run_task(request: Request) -> Response:
     desk, store = desk_of(request), store_of(request)
     article = await _article(request, form)
     task = str(form.get("task") or "summarise")
-    glossary_csv = str(form.get("glossary") or "")
+    glossary_csv = typed(form, "glossary")
     glossary = desk.glossary(glossary_csv)
     title = article.meta.title or article.path or article.body[:60].split("\n")[0]
     work: Callable[[], Awaitable[Any]]
@@ -211,14 +216,14 @@ async def _recheck(request: Request, doc: Doc, text: str) -> list[dict[str, Any]
 async def save_draft(request: Request) -> Response:
     form = await read_form(request)
     doc = _doc(request)
-    store_of(request).save_draft(doc.id, str(form.get("text") or ""))
+    store_of(request).save_draft(doc.id, typed(form))
     return Response(status_code=204)
 
 
 async def recheck(request: Request) -> Response:
     form = await read_form(request)
     doc = _doc(request)
-    text = str(form.get("text") or "")
+    text = typed(form)
     store_of(request).save_draft(doc.id, text)  # first keep it: a failing check must not lose it
     store_of(request).save_draft(doc.id, text, await _recheck(request, doc, text))
     return back(f"/doc/{doc.id}#edit")
@@ -227,7 +232,7 @@ async def recheck(request: Request) -> Response:
 async def approve(request: Request) -> Response:
     form = await read_form(request)
     doc = _doc(request)
-    text, editor = str(form.get("text") or ""), " ".join(str(form.get("editor") or "").split())
+    text, editor = typed(form), " ".join(str(form.get("editor") or "").split())
     if not editor:
         raise DeskError(400, "say who approves: type your name beside the Approve button")
     store = store_of(request)

@@ -156,7 +156,12 @@ def test_batch_reports_are_browsable_and_reviewable(model: FakeOpenAI, tmp_path:
 
 def serve(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "summarizer", "serve", *argv], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "summarizer", "serve", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
 
 

@@ -182,3 +182,115 @@ def test_serve_without_the_extra_says_so_in_one_line(tmp_path: Path) -> None:
     done = serve("--port", "1", env=env)
     assert done.returncode == 2
     assert done.stderr.strip() == "summarizer: error: the desk needs its web stack: install summarizer[serve]"
+
+
+def test_digest_preview_and_send(model: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import email
+    from email.policy import default
+
+    from aiosmtpd.controller import Controller
+    from desk_client import free_port
+
+    class Inbox:
+        messages: list[Any] = []
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            self.messages.append(envelope)
+            return "250 OK"
+
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    (wire / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (wire / "hostile.txt").write_text(SCRIPT_ARTICLE, encoding="utf-8")
+    smtp = Inbox()
+    controller = Controller(smtp, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setenv("SUMMARIZER_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+    try:
+        with open_desk(inbox=wire) as desk:
+            form = desk.get("/digest").text
+            assert "seed.txt" in form and "hostile.txt" in form
+            token = csrf(desk)
+            escape = desk.post("/digest", data={"csrf": token, "pick": "../../etc/passwd"})
+            assert escape.status_code == 400  # only names the inbox lists
+            reply = desk.post("/digest", data={"csrf": token, "pick": ["seed.txt", "hostile.txt"], "lang": "en"})
+            url = reply.headers["location"]
+            for _ in range(200):
+                page = desk.get(url).text
+                if 'http-equiv="refresh"' not in page:
+                    break
+                time.sleep(0.05)
+            assert "<iframe" in page and 'sandbox=""' in page and "<script>alert" not in page
+            sent = desk.post(url + "/send", data={"csrf": token, "to": "desk@example.kz"})
+            assert sent.status_code == 303
+            assert "Sent to desk@example.kz" in desk.get(url).text
+    finally:
+        controller.stop()
+    (envelope,) = smtp.messages
+    assert envelope.rcpt_tos == ["desk@example.kz"]
+    assert email.message_from_bytes(envelope.content, policy=default)["Subject"].startswith("News digest")
+
+
+def test_a_request_waiting_for_the_embedded_model_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from summarizer.serve.desk import Desk
+
+    desk = Desk(Settings.resolve())
+    seen: list[int] = []
+
+    async def scenario() -> None:
+        desk._lock = asyncio.Lock()  # what open() sets up for the embedded backend
+
+        async def one(hold: float) -> None:
+            async with desk.turn():
+                seen.append(desk.waiting)
+                await asyncio.sleep(hold)
+
+        first = asyncio.create_task(one(0.2))
+        await asyncio.sleep(0.01)
+        others = [asyncio.create_task(one(0)) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        assert desk.waiting == 2  # what the page shows: two requests queued behind the first
+        await asyncio.gather(first, *others)
+
+    asyncio.run(scenario())
+    assert seen == [0, 1, 0] and desk.waiting == 0
+
+
+def test_serve_runs_under_uvicorn_and_keeps_the_key_out_of_its_log(clean_env: Path) -> None:
+    import httpx2
+    from desk_client import free_port
+    from fakes import Reply
+
+    port = free_port()
+    with FakeOpenAI(Reply(f"Incorrect API key provided: {KEY}", status=401)) as fake:
+        env = {**os.environ, "OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": fake.base_url, "SUMMARIZER_MAX_ATTEMPTS": "1"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "summarizer", "serve", "--port", str(port), "--debug"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(200):
+                try:
+                    if httpx2.get(base + "/api/health").status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    time.sleep(0.1)
+            assert httpx2.get(base + "/").headers["content-type"].startswith("text/html")
+            failed = httpx2.post(base + "/api/summarise", json={"text": SEED.read_text(encoding="utf-8")})
+            assert failed.status_code == 502 and KEY not in failed.text
+        finally:
+            server.terminate()
+            out, err = server.communicate(timeout=20)
+    assert "the desk is at http://127.0.0.1:" in err
+    assert "rejected the API key" in err  # the failure is logged, in one line, without the key
+    assert KEY not in out and KEY not in err and "canary" not in err
+    for path in clean_env.rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path

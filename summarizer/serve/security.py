@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 import time
@@ -142,7 +141,3 @@ def error_response(path: str, status: int, line: str) -> Response:
         f'<p class="fail" id="error">{escape(line)}</p><p><a href="/">Back to the desk</a></p></main>'
     )
     return HTMLResponse(page, status_code=status)
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)

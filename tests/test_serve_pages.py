@@ -294,3 +294,25 @@ def test_serve_runs_under_uvicorn_and_keeps_the_key_out_of_its_log(clean_env: Pa
     for path in clean_env.rglob("*"):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_upload_and_inbox_pick(model: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    (wire / "seed.txt").write_bytes(SEED.read_bytes())
+    monkeypatch.setenv("SUMMARIZER_MAX_INPUT_MB", "0.01")  # 10 KB: the seed fits, the big upload does not
+    with open_desk(inbox=wire) as desk:
+        token = csrf(desk)
+        assert "seed.txt" in desk.get("/").text
+        picked = desk.post("/run", data={"csrf": token, "inbox": "seed.txt", "task": "summarise"})
+        assert picked.status_code == 303
+        outside = desk.post("/run", data={"csrf": token, "inbox": "../seed.txt", "task": "summarise"})
+        assert outside.status_code == 400 and "not in the inbox" in outside.text
+        upload = {"file": ("wire item.txt", SEED.read_bytes(), "text/plain")}
+        uploaded = desk.post("/run", data={"csrf": token, "task": "summarise"}, files=upload)
+        assert uploaded.status_code == 303
+        big = {"file": ("big.txt", b"word " * 4000, "text/plain")}
+        too_big = desk.post("/run", data={"csrf": token, "task": "summarise"}, files=big)
+        assert too_big.status_code == 413 and "limit" in too_big.text
+        empty = desk.post("/run", data={"csrf": token, "task": "summarise", "text": "  "})
+        assert empty.status_code == 400 and "empty" in empty.text

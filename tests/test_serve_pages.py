@@ -316,3 +316,16 @@ def test_upload_and_inbox_pick(model: FakeOpenAI, tmp_path: Path, monkeypatch: p
         assert too_big.status_code == 413 and "limit" in too_big.text
         empty = desk.post("/run", data={"csrf": token, "task": "summarise", "text": "  "})
         assert empty.status_code == 400 and "empty" in empty.text
+
+
+def test_kazakh_latin_is_reviewed_in_cyrillic_and_approved_in_latin(model: FakeOpenAI) -> None:
+    from summarizer.text.translit import to_latin
+
+    with open_desk() as desk:
+        url = run_task(desk, text=SEED.read_text(encoding="utf-8"), task="translate", to="kk", script="latn")
+        page = desk.get(url).text
+        assert "approving publishes its 2021 Latin transliteration" in page
+        assert html.escape(SEED_KK.strip().splitlines()[0], quote=False) in page
+        done = desk.post(url + "/approve", data={"csrf": csrf(desk), "text": SEED_KK, "editor": "Dana"})
+        assert done.status_code == 303
+        assert desk.get(url + "/export.txt").text == to_latin(SEED_KK.strip()) + "\n"

@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from ..tasks.translate import source_text
 from ..text.articles import Article, article_files, parse_article
+from ..text.translit import to_latin
 from . import review
 from .api import read_body
 from .desk import Desk, DeskError, one_line
@@ -239,7 +240,9 @@ async def approve(request: Request) -> Response:
     store.save_draft(doc.id, text)
     checks = await _recheck(request, doc, text)
     store.save_draft(doc.id, text, checks)
-    store.approve(doc.id, text=text.strip(), editor=editor[:100], checks=checks)
+    # What is published: Kazakh Latin is the deterministic transliteration of the reviewed Cyrillic.
+    published = to_latin(text.strip()) if doc.params.get("script") == "latn" else text.strip()
+    store.approve(doc.id, text=published, editor=editor[:100], checks=checks)
     return back(f"/doc/{doc.id}#approvals")
 
 

@@ -72,11 +72,12 @@ class Doc:
 
     @property
     def output(self) -> str:
-        """The text under review: the editor's draft, else what the model wrote."""
+        """The text under review: the editor's draft, else what the model wrote. Kazakh in Latin script
+        is reviewed in the Cyrillic the checks judge; the Latin is transliterated from it on approval."""
         if self.draft is not None:
             return self.draft
         result = self.result or {}
-        return str(result.get("translation") or result.get("summary") or "")
+        return str(result.get("cyrillic") or result.get("translation") or result.get("summary") or "")
 
     @property
     def checks(self) -> list[dict[str, Any]]:

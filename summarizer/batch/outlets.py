@@ -23,7 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import UsageError
-from ..tasks.prompts import LENGTHS
+from ..tasks.choices import LENGTHS
 from .registry import TaskContext, TaskName, parse_task
 
 __all__ = ["DEFAULT_OUTLET", "Outlet", "load_outlets"]

@@ -16,19 +16,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checks.verdict import Check
 from ..errors import UsageError
-from ..facts.extract import KINDS, Facts, facts_steps
 from ..llm.chat import ModelInfo, Usage
 from ..llm.steps import Steps
-from ..tasks.prompts import LANGUAGES
+from ..tasks.choices import LANGUAGES, TARGETS
 from ..tasks.summarise import Summary, summarise_steps
-from ..tasks.translate import TARGETS, Translation, translate_steps
+from ..tasks.translate import Translation, translate_steps
 from ..text.articles import Article
 from ..text.glossary import load_glossary
 from ..text.translit import to_latin
+
+if TYPE_CHECKING:
+    from ..facts.extract import Facts
 
 __all__ = ["REGISTRY", "TaskContext", "TaskOutput", "TaskSpec", "TaskName", "parse_task"]
 
@@ -112,7 +114,16 @@ def _text_output(text: str, result: Summary | Translation) -> TaskOutput:
     )
 
 
+def _facts_steps(article: Article, llm: ModelInfo, ctx: TaskContext) -> Steps[Any]:
+    # Imported here: the facts schema is 28 pydantic models, 0.15 s a batch without facts never needs.
+    from ..facts.extract import facts_steps
+
+    return facts_steps(article, llm, lang=ctx.language, glossary=load_glossary(ctx.glossary) if ctx.glossary else None)
+
+
 def _facts_output(facts: Facts, ctx: TaskContext) -> TaskOutput:
+    from ..facts.extract import KINDS
+
     found = sum(len(getattr(facts, kind)) for kind in KINDS)
     check = Check("facts_found", found > 0, f"{found} facts pinned to the article, {len(facts.dropped)} dropped")
     return TaskOutput(
@@ -149,9 +160,7 @@ REGISTRY: dict[str, TaskSpec] = {
     ),
     "facts": TaskSpec(
         name="facts",
-        steps=lambda article, llm, ctx: facts_steps(
-            article, llm, lang=ctx.language, glossary=load_glossary(ctx.glossary) if ctx.glossary else None
-        ),
+        steps=_facts_steps,
         output=_facts_output,
         languages=tuple(LANGUAGES),
         help="facts pinned to their spans of the article, as JSON (facts:ru for names and roles in Russian)",

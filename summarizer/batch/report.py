@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from pydantic import BaseModel, ConfigDict
 
-from ..checks.verdict import Check, CheckOut, failed
+from ..checks.out import CheckOut
+from ..checks.verdict import Check, failed
 from ..llm.chat import Usage
 from ..text.articles import Article
 from .pricing import load_pricing
@@ -35,7 +36,17 @@ from .registry import TaskOutput
 if TYPE_CHECKING:
     from ..llm.client import LLM
 
-__all__ = ["JobOutput", "JobResult", "ReportOut", "write_atomic", "write_page", "write_report"]
+__all__ = [
+    "ItemOut",
+    "JobOutput",
+    "JobResult",
+    "ReportOut",
+    "TotalsOut",
+    "write_atomic",
+    "write_page",
+    "write_report",
+    "write_report_files",
+]
 
 
 @dataclass(frozen=True)
@@ -268,6 +279,12 @@ def build_report(
 
 def write_report(out: Path, results: Sequence[JobResult], **options: Any) -> ReportOut:
     report = build_report(results, **options)
+    write_report_files(out, report)
+    return report
+
+
+def write_report_files(out: Path, report: ReportOut) -> None:
+    """``report.json`` and the editors' ``index.html`` of ``report`` in ``out``."""
     write_atomic(out / "report.json", report.model_dump_json(indent=2) + "\n")
     by_outlet: dict[str, dict[str, dict[str, ItemOut]]] = defaultdict(lambda: defaultdict(dict))
     tasks: dict[str, list[str]] = defaultdict(list)
@@ -277,4 +294,3 @@ def write_report(out: Path, results: Sequence[JobResult], **options: Any) -> Rep
             tasks[item.outlet].append(item.task)
     html = _templates().get_template("index.html.j2").render(report=report, outlets=by_outlet, tasks=tasks)
     write_atomic(out / "index.html", html)
-    return report

@@ -1,8 +1,9 @@
 """A check's verdict: the value every check returns, and its one JSON shape.
 
-``Check`` is what the checks produce inside the library; ``CheckOut`` is how a verdict crosses a
-boundary (the CLI's ``--json``, ``report.json``, the ledger). One definition of each, so that
-the CLI, the batch report and the desk print the same fields.
+``Check`` is what the checks produce inside the library; ``out.CheckOut`` is how a verdict
+crosses a boundary (the CLI's ``--json``, ``report.json``). One definition of each, so that the
+CLI, the batch report and the desk print the same fields. (Apart, so that a check does not pay
+for pydantic: ``summarise`` of a cached article stays light.)
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-__all__ = ["Check", "CheckOut", "failed"]
+__all__ = ["Check", "failed"]
 
 
 @dataclass(frozen=True)
@@ -36,14 +35,3 @@ class Check:
 
 def failed(checks: Iterable[Check]) -> list[Check]:
     return [c for c in checks if not c.passed]
-
-
-class CheckOut(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    name: str
-    passed: bool
-    detail: str
-
-    @classmethod
-    def of(cls, check: Check) -> CheckOut:
-        return cls(name=check.name, passed=check.passed, detail=check.detail)

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import Backend, CacheMode
-from ..tasks.prompts import LANGUAGES, LENGTHS
-from ..tasks.translate import SCRIPTS, TARGETS
+from ..tasks.choices import LANGUAGES, LENGTHS, SCRIPTS, TARGETS
 
 PROG = "summarizer"
 
@@ -66,7 +65,13 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     b.add_argument("--openai-batch", action="store_true", help="use OpenAI's Batch API (half price, within 24 h)")
     b.add_argument("--poll-seconds", type=float, default=30.0, help="--openai-batch: seconds between looks")
     b.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
+    b.add_argument("--shard", metavar="K/N", help="run only the K-th of N parts of the inputs (one per machine)")
     b.set_defaults(handler=handlers["batch"])
+
+    m = sub.add_parser("merge-reports", help="one report for the output folders of a sharded batch")
+    m.add_argument("folders", nargs="+", metavar="OUT", help="the --out folders of the shards")
+    m.add_argument("--out", required=True, help="where the merged report.json and index.html go")
+    m.set_defaults(handler=handlers["merge-reports"])
 
     d = sub.add_parser("digest", parents=[common, model], help="build (and send) a digest email of many articles")
     d.add_argument("inputs", nargs="+", metavar="PATH", help="article files, directories or globs")

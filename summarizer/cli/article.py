@@ -8,15 +8,12 @@ import sys
 from collections import Counter
 
 from ..errors import UsageError
-from ..facts.extract import extract_facts
-from ..facts.schema import FactsOut
 from ..llm.client import open_llm
 from ..tasks.summarise import summarise
 from ..tasks.translate import translate
 from ..text.articles import load_article
 from ..text.glossary import load_glossary
 from .common import PROG, embedded_notice, report_checks, settings
-from .output import SummaryOut, TranslationOut
 
 
 def summarise_command(args: argparse.Namespace) -> int:
@@ -26,6 +23,8 @@ def summarise_command(args: argparse.Namespace) -> int:
         embedded_notice(llm, args, "tiny")
         summary = summarise(article, llm, lang=args.lang, length=args.length)
     if args.json:
+        from .output import SummaryOut  # pydantic models only for --json
+
         print(SummaryOut.of(summary).model_dump_json(indent=2))
     else:
         print(summary.text)
@@ -40,6 +39,8 @@ def translate_command(args: argparse.Namespace) -> int:
         embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks")
         result = translate(article, llm, lang=args.lang, script=args.script, glossary=glossary)
     if args.json:
+        from .output import TranslationOut
+
         print(TranslationOut.of(result).model_dump_json(indent=2))
     else:
         print(result.text)
@@ -47,6 +48,9 @@ def translate_command(args: argparse.Namespace) -> int:
 
 
 def facts_command(args: argparse.Namespace) -> int:
+    from ..facts.extract import extract_facts  # the facts models cost 60 ms to build: facts only
+    from ..facts.schema import FactsOut
+
     if args.schema:
         print(json.dumps(FactsOut.model_json_schema(), indent=2, ensure_ascii=False))
         return 0

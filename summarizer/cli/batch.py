@@ -14,6 +14,7 @@ from ..batch.outlets import DEFAULT_OUTLET, load_outlets
 from ..batch.pricing import load_pricing
 from ..batch.progress import for_terminal
 from ..batch.run import run_batch
+from ..batch.shard import merge_reports, parse_shard, select_shard
 from ..errors import SummarizerError
 from ..llm.client import open_llm
 from .common import PROG, names, settings
@@ -32,7 +33,10 @@ def batch_command(args: argparse.Namespace) -> int:
         poll_seconds=args.poll_seconds,
         pricing=Path(args.pricing) if args.pricing else None,
     )
-    jobs = plan(find_inputs(args.input), options.outlets, options.tasks)  # usage errors before any work
+    inputs = find_inputs(args.input)
+    if args.shard:
+        inputs = select_shard(inputs, *parse_shard(args.shard))
+    jobs = plan(inputs, options.outlets, options.tasks)  # usage errors before any work
     with open_llm(settings(args)) as llm:
         if args.dry_run:
             pricing = load_pricing(options.pricing)
@@ -57,4 +61,12 @@ def batch_command(args: argparse.Namespace) -> int:
     bad = {r.input: r.error or r.status for r in results if r.status != "done"}
     if bad:
         raise SummarizerError(f"{len(results) - len(done)} job(s) not done, from {len(bad)} input(s): {names(bad)}")
+    return 0
+
+
+def merge_reports_command(args: argparse.Namespace) -> int:
+    report = merge_reports([Path(f) for f in args.folders], Path(args.out))
+    totals = report.totals
+    print(f"{totals.jobs} job(s) from {len(args.folders)} shard(s): {totals.done} done, {totals.failed} failed")
+    print(f"report: {Path(args.out) / 'report.json'}; for editors: {Path(args.out) / 'index.html'}")
     return 0

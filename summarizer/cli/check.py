@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..checks.out import CheckOut
 from ..checks.translation import check_translation
-from ..checks.verdict import CheckOut, failed
+from ..checks.verdict import failed
 from ..errors import QualityCheckFailed
 from ..tasks.translate import source_text
 from ..text.articles import load_article

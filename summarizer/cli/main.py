@@ -33,6 +33,7 @@ HANDLERS = {
     "check": "check:check_command",
     "digest": "digest:digest_command",
     "batch": "batch:batch_command",
+    "merge-reports": "batch:merge_reports_command",
     "cache": "cache:cache_command",
     "serve": "serve:serve_command",
 }

@@ -11,7 +11,8 @@ from typing import Any
 
 from .cache import cache_key
 from .chat import ChatRequest, ChatResult, parse_completion
-from .client import LLM, sdk_args
+from .client import LLM
+from .sdk import sdk_args
 
 __all__ = ["BatchAPI"]
 

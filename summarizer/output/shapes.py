@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ..checks.verdict import CheckOut
+from ..checks.out import CheckOut
 from ..llm.chat import Usage
 from ..tasks.summarise import Summary
 from ..tasks.translate import Translation

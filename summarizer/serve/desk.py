@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..checks.out import CheckOut
 from ..checks.summary import check_summary
 from ..checks.translation import check_translation
-from ..checks.verdict import CheckOut, failed
+from ..checks.verdict import failed
 from ..config import Backend, Settings
 from ..errors import (
     BackendError,

@@ -23,17 +23,9 @@ import jinja2
 
 from ..config import current
 from ..errors import UsageError
+from .choices import LANGUAGES, LENGTHS
 
 __all__ = ["LANGUAGES", "LENGTHS", "Prompt", "prompts_dir", "render"]
-
-LANGUAGES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
-# What each --length asks for, and the output budget that fits it with room to spare.
-LENGTHS = {
-    "headline": ("a single headline of at most 15 words, no full stop", 48),
-    "short": ("two or three sentences", 200),
-    "medium": ("one paragraph of 80 to 150 words", 400),
-    "bullets": ("three to five bullet points, each one line starting with '- '", 360),
-}
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,11 @@ from ..llm.tokens import TokenCounter, split_to_budget
 from ..text.articles import Article, ArticleMeta, split_paragraphs
 from ..text.glossary import Glossary
 from ..text.translit import ALPHABET_NAME, to_latin
-from .prompts import LANGUAGES, Prompt, render
+from .choices import LANGUAGES, SCRIPTS, TARGETS
+from .prompts import Prompt, render
 
 __all__ = ["SCRIPTS", "TARGETS", "Translation", "translate", "translate_steps"]
 
-TARGETS = ("ru", "kk")
-SCRIPTS = ("cyrl", "latn")
 ALPHABETS = {("ru", "cyrl"): "russian-cyrillic", ("kk", "cyrl"): "kazakh-cyrillic", ("kk", "latn"): ALPHABET_NAME}
 # Tokens of translation per token of source, measured on the corpus's good translations of the
 # same sources: en->ru 2.1-2.4 (cl100k) and 2.9-3.9 (SmolLM2's tokenizer), en->kk 3.3-3.8 and

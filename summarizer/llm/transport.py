@@ -1,0 +1,60 @@
+"""The embedded model behind an OpenAI-shaped HTTP transport: the SDK talks to it as to a server.
+
+No port and no subprocess: the SDK's ``http_client`` gets a transport whose requests are answered
+by ``LocalModel.chat`` in this process, so retries, the cache, error messages and parsing are the
+very code that serves OpenAI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx2
+
+from ..errors import LocalModelUnavailable
+from .local import LocalModel
+
+__all__ = ["AsyncLlamaTransport", "LlamaTransport"]
+
+
+class LlamaTransport(httpx2.BaseTransport):
+    """Serves the OpenAI chat API from a ``LocalModel``, in-process."""
+
+    def __init__(self, model: LocalModel) -> None:
+        self.model = model
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path.rstrip("/")
+        if request.method == "GET" and path.endswith("/models"):
+            return httpx2.Response(200, json={"object": "list", "data": [{"id": self.model.name, "object": "model"}]})
+        if request.method != "POST" or not path.endswith("/chat/completions"):
+            return _error(404, f"the embedded model does not serve {request.method} {path}")
+        try:
+            body = json.loads(request.read())
+        except json.JSONDecodeError as exc:
+            return _error(400, f"request body is not JSON: {exc}")
+        try:
+            return httpx2.Response(200, json=self.model.chat(body))
+        except LocalModelUnavailable as exc:
+            # 404 maps to "model not found" in the client; the message says what to install.
+            return _error(404, str(exc))
+        except ValueError as exc:
+            # llama.cpp raises ValueError for a prompt longer than the context window.
+            return _error(400, str(exc))
+
+
+def _error(status: int, message: str) -> httpx2.Response:
+    return httpx2.Response(status, json={"error": {"message": message, "type": "embedded_model_error"}})
+
+
+class AsyncLlamaTransport(httpx2.AsyncBaseTransport):
+    """The same, for the SDK's async client: generation runs in a worker thread so the event
+    loop stays free (requests still take turns on the one llama context)."""
+
+    def __init__(self, model: LocalModel) -> None:
+        self._sync = LlamaTransport(model)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()
+        return await asyncio.to_thread(self._sync.handle_request, request)

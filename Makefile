@@ -10,14 +10,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEED   := seeds/000_8ce9aa6233c040a4.txt
 
-.PHONY: demo test setup clean screenshot
+.PHONY: demo test setup clean screenshot browser desk-screenshot
 
 screenshot: docs/digest-seed.png
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[local,html,test]'
+	$(BIN)/python -m pip install --quiet -e '.[local,html,serve,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -38,3 +38,12 @@ docs/digest-seed.png: $(STAMP) tests/fixtures/cache.jsonl summarizer/templates/d
 	SUMMARIZER_CACHE_DIR=$$tmp $(BIN)/summarizer cache import tests/fixtures/cache.jsonl && \
 	SUMMARIZER_CACHE_DIR=$$tmp $(BIN)/summarizer digest $(SEED) --backend local --cache-mode replay --html $$tmp/digest.html; \
 	$(BIN)/python scripts/screenshot.py $$tmp/digest.html $@ --height 640; rm -rf $$tmp
+
+# The desk's browser tests drive Debian's chromium through Playwright's Python package (no browser
+# download, never `playwright install`); without chromium they skip and say why. Needs root.
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+# The README's picture of the desk's review page, taken by the browser test itself.
+desk-screenshot: $(STAMP) browser
+	DESK_SCREENSHOT=docs/desk-review.png $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_serve_browser.py -k review

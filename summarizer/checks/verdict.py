@@ -9,7 +9,7 @@ for pydantic: ``summarise`` of a cached article stays light.)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Check", "failed"]
@@ -20,6 +20,10 @@ class Check:
     name: str
     passed: bool
     detail: str
+    # Optional: where the fault is, as (start, end) character offsets into the judged text, for a
+    # check that can say (the desk marks them). Left out of equality, ``as_dict`` and ``CheckOut``
+    # so that every existing verdict, ledger row and --json stays exactly as it was.
+    spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "passed": self.passed, "detail": self.detail}

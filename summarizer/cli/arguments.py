@@ -141,4 +141,14 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     c.add_argument("file", nargs="?", default="-", help="JSONL file for export/import (default stdout)")
     c.add_argument("--json", action="store_true", help="stats as JSON")
     c.set_defaults(handler=handlers["cache"])
+
+    # The editor's desk (summarizer/serve, the [serve] extra).
+    w = sub.add_parser("serve", parents=[common, model], help="the editor's desk: web pages and a JSON API")
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs "
+                   "SUMMARIZER_SERVE_TOKEN)")  # fmt: skip
+    w.add_argument("--port", type=int, default=8000, help="default 8000")
+    w.add_argument("--inbox", metavar="DIR", help="a folder of articles editors can pick from")
+    w.add_argument("--reports", metavar="DIR", help="a batch's --out folder, browsable and reviewable")
+    w.add_argument("--glossary", help="the house glossary (CSV), offered on every form")
+    w.set_defaults(handler=handlers["serve"])
     return parser

@@ -36,6 +36,7 @@ HANDLERS = {
     "merge-reports": "batch:merge_reports_command",
     "cache": "cache:cache_command",
     "inspect": "inspect:inspect_command",
+    "serve": "serve:serve_command",
 }
 
 

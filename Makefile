@@ -1,23 +1,27 @@
 # Two entry points for a fresh machine (see README):
 #   make demo   set up .venv and summarise the seed on the embedded model (no key, no network)
 #   make test   set up .venv and run the test suite
-# The first setup compiles llama.cpp (llama-cpp-python): about 5 minutes, once per machine while
-# pip's wheel cache lasts. Keep pip's cache on; never add --no-cache-dir here.
+# The first setup compiles llama.cpp (llama-cpp-python) once per machine while pip's wheel cache
+# lasts, and only what the Python bindings load (LLAMA_CMAKE_ARGS below; docs/BENCHMARKS.md has
+# where the build's time went). Keep pip's cache on; never add --no-cache-dir here.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEED   := seeds/000_8ce9aa6233c040a4.txt
+# No multimodal library (LLAVA_BUILD), and none of llama.cpp's "common" library, tools, tests or
+# examples: the bindings load libllama and ggml only (scripts/llama_bindings_only.cmake).
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DCMAKE_PROJECT_llama.cpp_INCLUDE=$(CURDIR)/scripts/llama_bindings_only.cmake
 
 .PHONY: demo test setup clean screenshot browser desk-screenshot
 
 screenshot: docs/digest-seed.png
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/llama_bindings_only.cmake
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[local,html,serve,test]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $(CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[local,html,serve,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -26,7 +30,7 @@ demo: $(STAMP)
 	$(BIN)/summarizer summarise $(SEED)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

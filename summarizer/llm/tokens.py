@@ -102,10 +102,11 @@ def counter_for_model(model: str) -> TokenCounter:
         encoding = tiktoken.model.encoding_name_for_model(model)
     except KeyError:
         encoding = None
-    enc = _cl100k()
     exact = encoding == "cl100k_base"
     label = "cl100k_base" if exact else f"cl100k_base (approximating {encoding or 'an unknown tokenizer'})"
-    return TokenCounter(name=label, exact=exact, encode=lambda text: enc.encode(text, disallowed_special=()))
+    # The BPE table is built on the first text that needs an exact count (0.5 s: 100k base64
+    # decodes), not here: a batch of short wire items never needs one (see ``fits``).
+    return TokenCounter(name=label, exact=exact, encode=lambda text: _cl100k().encode(text, disallowed_special=()))
 
 
 def context_window(model: str, override: int | None = None) -> int:

@@ -161,7 +161,7 @@ def _by_letters(text: str) -> str | None:
     if "ň" in present and not present & frozenset("řěů"):
         return "tk"
     latin = LETTERS.findall(lower)
-    if latin and all(ch.isascii() for ch in "".join(latin)):
+    if latin and "".join(latin).isascii():
         share = sum(w in _ENGLISH_WORDS for w in latin) / len(latin)
         if share >= 0.12:
             return "en"

@@ -56,9 +56,11 @@ def main(argv: list[str]) -> int:
             tally["summary passed"] += not failed(summary.checks)
             tally["both passed"] += not bad
             tally.update(f"failed: {c.name}" for c in {c.name: c for c in bad}.values())
-            cell = " ".join((shown.summary if shown.note else summary.text).split())[:90].replace("|", "/")
+            cell = " ".join(shown.summary.split())[:90].replace("|", "/")
             names = ", ".join(dict.fromkeys(c.name for c in bad)) or "-"
-            what = ("lead: " if shown.note else "model: ") + cell
+            what = ("lead: " if shown.summary != summary.text else "model: ") + cell
+            tally["shown: lead"] += shown.summary != summary.text
+            tally["shown: own headline"] += shown.headline != headline.text.strip()
             lines.append(
                 f"| {article.id} | {'ok' if not failed(headline.checks) else 'FAIL'} | "
                 f"{'ok' if not failed(summary.checks) else 'FAIL'} | {names} | {what} |"

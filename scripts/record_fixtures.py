@@ -44,7 +44,7 @@ RECORDINGS = [
 ]
 HAND_WRITTEN_TRANSLATIONS = {"ru": TRANSLATIONS / "seed_ru.txt", "kk": TRANSLATIONS / "seed_kk.txt"}
 NOTE = (
-    "written by hand for this project by its AI coding assistant (no model output): a faithful {lang}"
+    "written by hand for the tests, fictional wording (no model output): a faithful {lang}"
     " translation of the seed, so that `translate --to {lang}` replays a good translation end to end"
 )
 

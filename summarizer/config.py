@@ -17,13 +17,15 @@ Environment variables:
 ``SUMMARIZER_MAX_INPUT_MB``   largest article read, in megabytes (default 10)
 ``SUMMARIZER_PROMPTS_DIR``    a folder of prompt templates replacing the shipped ``prompts/``
 ``SUMMARIZER_PRICING``        a pricing table (TOML) replacing the shipped one
+``SUMMARIZER_AGENCIES``       a TOML file of wire agencies and their aliases, extending the
+                              shipped ``summarizer/data/agencies.toml``
 ``SUMMARIZER_FROM``           the digest email's ``From`` (default ``summarizer@localhost``)
 ``SUMMARIZER_SMTP_URL``       where digests are sent: ``smtp://host:port``, ``smtps://...``
 ``SUMMARIZER_CONFIG``         a TOML file with the same settings under ``[summarizer]``
 ============================  ==========================================================
 
 The config file takes each setting by its field name (``model``, ``base_url``, ``cache_dir``,
-``max_input_mb``, ``prompts_dir``, ``pricing``, ``mail_from``, ``smtp_url``, ...), never the key.
+``max_input_mb``, ``prompts_dir``, ``pricing``, ``agencies``, ``mail_from``, ``smtp_url``, ...), never the key.
 Code that no caller hands a ``Settings`` (the prompt templates' folder, the input size limit)
 asks ``current()``: the environment and the config file, read once per environment.
 """
@@ -78,6 +80,7 @@ class Settings:
     max_input_mb: float = 10.0
     prompts_dir: Path | None = None
     pricing: Path | None = None
+    agencies: Path | None = None  # extends summarizer/data/agencies.toml (see text/agencies.py)
     mail_from: str = "summarizer@localhost"
     # repr=False: an SMTP URL may carry a password.
     smtp_url: str | None = field(default=None, repr=False)
@@ -113,7 +116,7 @@ class Settings:
                     values[name] = int(values[name])
         except ValueError as exc:
             raise UsageError(f"bad setting: {exc}") from None
-        for name in ("cache_dir", "prompts_dir", "pricing"):
+        for name in ("cache_dir", "prompts_dir", "pricing", "agencies"):
             if values.get(name) is not None:
                 values[name] = Path(values[name]).expanduser()
         settings = cls(**values)
@@ -144,6 +147,7 @@ _ENV_NAMES = {
     "SUMMARIZER_MAX_INPUT_MB": "max_input_mb",
     "SUMMARIZER_PROMPTS_DIR": "prompts_dir",
     "SUMMARIZER_PRICING": "pricing",
+    "SUMMARIZER_AGENCIES": "agencies",
     "SUMMARIZER_FROM": "mail_from",
     "SUMMARIZER_SMTP_URL": "smtp_url",
 }

@@ -8,6 +8,7 @@ The tree (the exit code the CLI maps each branch to is in brackets)::
     ├── BackendError [1]             talking to the model failed
     │   ├── AuthenticationFailed     the endpoint rejected the API key (401/403)
     │   ├── EndpointUnreachable      connection refused, DNS, timeout after retries
+    │   │   └── EndpointTimeout      it accepted the request but did not answer in time
     │   ├── ModelNotFound            404 for the model or the route
     │   ├── RequestRejected          400/422: the endpoint refused this request
     │   ├── ServerFailed             5xx or 429 still failing after retries
@@ -26,6 +27,7 @@ __all__ = [
     "AuthenticationFailed",
     "BackendError",
     "CacheMiss",
+    "EndpointTimeout",
     "EndpointUnreachable",
     "InputError",
     "LocalModelUnavailable",
@@ -63,6 +65,10 @@ class AuthenticationFailed(BackendError):
 
 class EndpointUnreachable(BackendError):
     pass
+
+
+class EndpointTimeout(EndpointUnreachable):
+    """Told apart from a refused connection so that the desk can answer 504, not 502."""
 
 
 class ModelNotFound(BackendError):

@@ -16,11 +16,11 @@ def test_batch_throughput_runs_every_mode_and_reports_json(tmp_path: Path) -> No
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {row["mode"]: row for row in json.loads(done.stdout.strip().splitlines()[-1])}
-    assert list(rows) == ["tool", "sdk-async", "sdk-aiohttp", "thread-pool", "sequential"]
-    assert [rows[m]["requests"] for m in rows] == [12, 12, 12, 12, 4]
+    assert list(rows) == ["cli", "tool", "sdk-async", "sdk-aiohttp", "thread-pool", "sequential"]
+    assert [rows[m]["requests"] for m in rows] == [12, 12, 12, 12, 12, 4]
     assert all(row["wall_s"] > 0 and row["cpu_ms_per_request"] > 0 for row in rows.values())
     assert rows["sequential"]["cpu_vs_sequential_sdk"] == 1.0
-    assert "targets (efficiency >= 0.9" in done.stdout
+    assert "targets from the shell (efficiency >= 0.85" in done.stdout
     assert list(tmp_path.iterdir()) == []  # its work folder is cleaned up
 
 

@@ -87,7 +87,7 @@ def test_json_output(server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> 
     )
     assert data["usage"] == {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
     assert data["cached"] is False
-    assert data["article"]["date"] == "2015-11-25" and data["article"]["agency"] == "KAZINFORM"
+    assert data["article"]["date"] == "2015-11-25" and data["article"]["agency"] == "Kazinform"
     assert {c["name"] for c in data["checks"]} >= {"language", "complete"}
     code, out, _ = run(capsys, "summarise", str(SEED), "--json", "--model", "my-vllm-model", "--length", "bullets")
     assert json.loads(out)["cached"] is True

@@ -88,7 +88,7 @@ def test_russian_digest_has_russian_labels(
     parsed = email.message_from_bytes(eml.read_bytes(), policy=default)
     assert parsed["Subject"].startswith("Дайджест новостей, 2024-05-14: Казахстан")
     text = parsed.get_body(("plain",)).get_content()
-    assert "Источник: KAZINFORM / BELTA, Mogilev, 2015-11-25" in text
+    assert "Источник: Kazinform / BelTA, Mogilev, 2015-11-25" in text
     assert all(
         "in Russian" in r.body["messages"][-1]["content"] for r in fake.requests if "response_format" not in r.body
     )
@@ -162,3 +162,22 @@ def test_key_facts_and_topic_come_from_the_facts_task(monkeypatch: pytest.Monkey
     page = html.read_text(encoding="utf-8")
     assert "Key facts" in page and "Yergali Bulegenov" in page and "Vladimir Domanevsky" in page
     assert page.count("<li ") <= 5
+
+
+def test_digest_names_place_agency_and_date_of_real_copy(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Real items (tests/data/agency): a TASS item without a year and a Reuters page with one."""
+    agency = ROOT / "tests" / "data" / "agency"
+    inputs = [str(agency / "ru_tass_london.txt"), str(agency / "en_reuters_los-angeles.html")]
+    with FakeOpenAI(Reply("Britain eases visas for scientists")) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        eml = tmp_path / "real.eml"
+        assert main(["digest", *inputs, "--out", str(eml)]) == 0
+    parsed = email.message_from_bytes(eml.read_bytes(), policy=default)
+    assert parsed["Subject"].startswith("News digest, 2020-01-19:")  # the only full date dates the digest
+    text = parsed.get_body(("plain",)).get_content()
+    assert "Source: TASS, Лондон, 09.08" in text
+    assert "Source: Reuters, Los Angeles, 2020-01-19" in text
+    html = parsed.get_body(("html",)).get_content()
+    assert "Reuters, Los Angeles, 2020-01-19" in html

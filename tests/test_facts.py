@@ -65,7 +65,7 @@ def test_seed_is_one_structured_call_and_every_fact_is_placed() -> None:
     assert body["response_format"]["json_schema"]["name"] == "FactsDraft"
     assert body["response_format"]["json_schema"]["strict"] is True
     out = facts.to_model()
-    assert (out.article.dateline, out.article.agency, out.article.source) == ("Mogilev", "KAZINFORM", "BELTA")
+    assert (out.article.dateline, out.article.agency, out.article.source) == ("Mogilev", "Kazinform", "BelTA")
     assert FactsOut.model_validate_json(out.model_dump_json()) == out
 
 

@@ -62,3 +62,51 @@ def test_longest_russian_run() -> None:
     mixed = KK + " хотел бы реализовать в Беларуси крупные совместные проекты."
     assert longest_russian_run(mixed) == ["хотел", "бы", "реализовать", "в"]
     assert longest_russian_run(RU) == ["крупные", "совместные", "инвестиционные", "проекты", "сообщает"]
+
+
+# Source-language identification (identify_language): the sentences below are fictional, written
+# for this test, except where a corpus file is read.
+from pathlib import Path  # noqa: E402
+
+from summarizer.text.langid import identify_language  # noqa: E402
+
+AGENCY = Path(__file__).parent / "data" / "agency"
+BE = (AGENCY / "be_telegraf_wages.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (BE, "be"),
+        ("Die Bundesregierung hat am Mittwoch neue Regeln für die Einwanderung beschlossen.", "de"),
+        (UK, "uk"),
+        (KY, "ky"),
+        (KK, "kk"),
+        (RU, "ru"),
+        ("The two countries agreed to build a plant in the north of the region.", "en"),
+        ("Ҷумҳурии Тоҷикистон ва Қазоқистон созишномаи нав имзо карданд, хабар медиҳад Ховар.", "tg"),
+        ("Oʻzbekiston va Qozogʻiston oʻrtasida yangi kelishuv imzolandi, deb xabar beradi UzA.", "uz"),
+        ("Türkmenistanyň Prezidenti täze kanuna gol çekdi we ony güýje girizdi.", "tk"),
+        ("Le gouvernement a adopté mercredi un nouveau plan pour les transports publics.", "fr"),
+        ("El Gobierno aprobó el miércoles un nuevo plan para el transporte público.", "es"),
+    ],
+)
+def test_identify_source_language(text: str, lang: str) -> None:
+    found = identify_language(text)
+    assert (found.code, found.uncertain) == (lang, False)
+    assert found.confidence >= 0.6
+
+
+@pytest.mark.parametrize("text", ["Ок, да.", "Kazakhstan and Russia signed it. Казахстан и Россия подписали."])
+def test_unsure_is_said_not_forced(text: str) -> None:
+    found = identify_language(text)
+    assert found.uncertain and found.code == "und" and found.confidence <= 0.5
+    assert found.best != "und" or not any(ch.isalpha() for ch in text)
+
+
+def test_belarusian_is_not_kazakh_any_more() -> None:
+    """The script rule (detect_language) calls Belarusian Kazakh for its і; identification does not."""
+    from summarizer.text.articles import detect_language
+
+    assert detect_language(BE) == "kk"
+    assert identify_language(BE).code == "be"

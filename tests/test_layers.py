@@ -22,7 +22,8 @@ def test_the_import_contracts_are_kept() -> None:
 
 
 def test_no_module_imports_one_that_imports_it_back() -> None:
-    graph = grimp.build_graph("summarizer")
+    # Imports under TYPE_CHECKING only name types; they never run, so they cannot form a cycle.
+    graph = grimp.build_graph("summarizer", exclude_type_checking_imports=True)
     modules = {m for m in graph.modules if m != "summarizer"}  # the root __init__ re-exports the API
     cycles = []
     for module in sorted(modules):

@@ -88,3 +88,24 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, mon
         write_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # and the temporary file is gone
+
+
+def test_report_shows_place_date_and_agency_of_real_copy(tmp_path: Path, clean_env: Path) -> None:
+    """Real agency items (tests/data/agency): the index and report.json name where and from whom."""
+    import shutil
+
+    from conftest import ROOT
+
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    for name in ("ru_tass_london.txt", "en_yonhap_seoul.txt"):
+        shutil.copy(ROOT / "tests" / "data" / "agency" / name, wire / name)
+    with FakeOpenAI(Reply("A summary of the item.")) as fake:
+        batch(wire, fake, clean_env, tmp_path / "out", tasks=("summary",))
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    headers = {item["article"]: item["header"] for item in report["items"]}
+    assert headers == {"ru_tass_london": "Лондон, 09.08, TASS", "en_yonhap_seoul": "Seoul, 20.08, Yonhap"}
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="muted">Лондон, 09.08, TASS</span>' in index
+    page = next((tmp_path / "out" / "pages").rglob("en_yonhap_seoul*.html")).read_text(encoding="utf-8")
+    assert "en, Seoul, 20.08, Yonhap" in page

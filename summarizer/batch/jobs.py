@@ -135,7 +135,7 @@ class Runner:
         page = write_page(
             self.out, outlet=job.outlet.name, stem=job.stem(), task=job.task.label, article=article, output=output
         )
-        result = JobOutput.of(output, output_path=relative, page=page)
+        result = JobOutput.of(output, output_path=relative, page=page, header=article.meta.header_line)
         self.ledger.finish(job.id, input=job.input.label, fingerprint=fp, result=result.to_json())
         return self._record(result_of(job, "done", result=result))
 

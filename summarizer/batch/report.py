@@ -61,10 +61,13 @@ class JobOutput:
     calls: int
     checks: tuple[Check, ...]
     page: str | None = None
+    header: str | None = None  # the article's place, date and agency (ArticleMeta.header_line)
     fallback: str | None = None  # "lead": the output is the article's lead, the model's text failed
 
     @classmethod
-    def of(cls, output: TaskOutput, *, output_path: str, page: str | None = None) -> JobOutput:
+    def of(
+        cls, output: TaskOutput, *, output_path: str, page: str | None = None, header: str | None = None
+    ) -> JobOutput:
         return cls(
             output_path,
             output.model,
@@ -73,6 +76,7 @@ class JobOutput:
             output.calls,
             tuple(output.checks),
             page,
+            header,
             output.fallback,
         )
 
@@ -86,6 +90,7 @@ class JobOutput:
             "calls": self.calls,
             "checks": [c.as_dict() for c in self.checks],
             "page": self.page,
+            "header": self.header,
             **({"fallback": self.fallback} if self.fallback else {}),
         }
 
@@ -99,6 +104,7 @@ class JobOutput:
             calls=int(data.get("calls", 0)),
             checks=tuple(Check.from_dict(c) for c in data.get("checks", [])),
             page=data.get("page"),
+            header=data.get("header"),  # None in a ledger written before headers were kept
             fallback=data.get("fallback"),
         )
 
@@ -138,6 +144,7 @@ class ItemOut(BaseModel):
     resumed: bool
     output: str | None
     page: str | None
+    header: str | None = None  # place, date, agency of the article
     model: str | None
     prompt_tokens: int
     completion_tokens: int
@@ -256,6 +263,7 @@ def build_report(
                 resumed=r.resumed,
                 output=res.output if res is not None else None,
                 page=res.page if res is not None else None,
+                header=res.header if res is not None else None,
                 model=res.model if res is not None else None,
                 prompt_tokens=usage.prompt_tokens,
                 completion_tokens=usage.completion_tokens,

@@ -16,6 +16,7 @@ from ..text.langid import (
     KAZAKH_ONLY,
     NOT_RUSSIAN,
     guess_language,
+    identify_language,
     letter_share,
     longest_russian_run,
     russian_in_kazakh,
@@ -141,9 +142,14 @@ def language_checks(text: str, lang: str) -> tuple[Check, ...]:
 
 def _script_check(text: str, lang: str) -> Check:
     found = detect_language(text) if text.strip() else "none"
-    if found == lang:
-        return Check("language", True, f"text is in {lang}")
-    return Check("language", False, f"expected {lang}, text looks like {found}")
+    if found != lang:
+        return Check("language", False, f"expected {lang}, text looks like {found}")
+    if lang == "en":
+        # The script rule calls any Latin text English; a German or Turkish answer is not.
+        other = identify_language(text)
+        if not other.uncertain and other.code != "en":
+            return Check("language", False, f"expected en, text reads as {other.code} ({other.confidence:.2f})")
+    return Check("language", True, f"text is in {lang}")
 
 
 def _language_check(text: str, lang: str) -> Check:

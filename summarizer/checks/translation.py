@@ -54,9 +54,17 @@ LENGTH_RATIO = {
     ("en", "kk"): (0.78, 1.45),
     ("ru", "kk"): (0.80, 1.40),
     ("kk", "ru"): (0.70, 1.25),
+    # Into English: the inverse of en->ru and en->kk above (0.94-1.04 and 0.94-1.00), with the
+    # same margin; no human ru/kk->en pair is in the corpus yet.
+    ("ru", "en"): (0.70, 1.35),
+    ("kk", "en"): (0.70, 1.30),
+    # Belarusian and Ukrainian into Russian are close to one for one.
+    ("be", "ru"): (0.80, 1.25),
+    ("uk", "ru"): (0.80, 1.25),
 }
 _DEFAULT_RATIO = (0.6, 1.6)
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z'’-]*$")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ACRONYM = re.compile(r"^[A-Z]\w*[A-Z]\w*$")  # BelTA, LRT, OAO: kept as they are
 _DATE_MARK = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}")  # Kazinform's export header, kept in translations
 
@@ -174,11 +182,27 @@ def _untranslated_check(translation: str, source_lang: str, target_lang: str) ->
         if len(run) >= 6:
             return Check("untranslated", False, f"{len(run)} Russian words in a row: '{' '.join(run[:12])}'")
         return Check("untranslated", True, f"longest run of Russian words: {len(run)}")
+    if target_lang == "en":
+        cyrillic = _cyrillic_run(translation)
+        if len(cyrillic) >= 3:
+            return Check("untranslated", False, f"{len(cyrillic)} Cyrillic words in a row: '{' '.join(cyrillic[:12])}'")
+        return Check("untranslated", True, f"no run of untranslated words (longest Cyrillic run: {len(cyrillic)})")
     run = _latin_run(_DATE_MARK.sub("", translation))
     lowercase = [w for w in run if w[0].islower()]
     if len(lowercase) >= 3:
         return Check("untranslated", False, f"{len(run)} Latin-script words in a row: '{' '.join(run[:12])}'")
     return Check("untranslated", True, f"no run of untranslated words (longest Latin run: {len(run)})")
+
+
+def _cyrillic_run(text: str) -> list[str]:
+    """The longest run of consecutive Cyrillic words (in an English text: a sentence left as it was)."""
+    best: list[str] = []
+    run: list[str] = []
+    for word in LETTERS.findall(text):
+        run = [*run, word] if _CYRILLIC.search(word) else []
+        if len(run) > len(best):
+            best = run
+    return best
 
 
 def _latin_run(text: str) -> list[str]:

@@ -9,7 +9,7 @@ for pydantic: ``summarise`` of a cached article stays light.)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Check", "failed"]
@@ -20,10 +20,11 @@ class Check:
     name: str
     passed: bool
     detail: str
-    # Character offsets (start, end) into the judged text (the translation or the summary) of
-    # what made the check fail: the Latin word, the mangled name, the invented figure. Reports
-    # mark them where the editor reads; empty when the fault has no place (a missing number).
-    spans: tuple[tuple[int, int], ...] = ()
+    # Where the fault is, as (start, end) character offsets into the judged text (the translation
+    # or the summary), for a check that can say: the Latin word, the mangled name, the invented
+    # figure. Reports and the desk mark them. Left out of equality; in ``as_dict`` only when there
+    # are some, so every existing ledger row stays exactly as it was.
+    spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "passed": self.passed, "detail": self.detail}

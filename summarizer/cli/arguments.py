@@ -103,7 +103,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     f.add_argument(
         "--lang",
         choices=list(LANGUAGES),
-        help="language of names and roles (default: the article's); evidence stays as written",
+        help="language of names and roles (default: the article's if en, ru or kk, else en); evidence stays as written",
     )
     f.add_argument(
         "--glossary", help="CSV of term spellings: a header row of language codes (en,ru,kk), one term per row"
@@ -116,7 +116,9 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     f.set_defaults(handler=handlers["facts"])
 
-    t = sub.add_parser("translate", parents=[common, model], help="translate an article into Russian or Kazakh")
+    t = sub.add_parser(
+        "translate", parents=[common, model], help="translate an article into Russian, Kazakh or English"
+    )
     t.add_argument("path", help="article file, or - for stdin")
     t.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="target language")
     t.add_argument(
@@ -146,9 +148,30 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
     k.set_defaults(handler=handlers["check"])
 
+    i = sub.add_parser(
+        "inspect",
+        parents=[common],
+        help="what the tool reads from an article (no model call): header, language, tokens",
+    )
+    i.add_argument("path", help="article file (text or a saved web page), or - for stdin")
+    i.add_argument("--backend", choices=[b.value for b in Backend], help="whose tokens and context to count")
+    i.add_argument("--model", help="model name whose tokens and context to count (SUMMARIZER_MODEL)")
+    i.add_argument("--json", action="store_true", help="print it as JSON (the same article object as facts --json)")
+    i.set_defaults(handler=handlers["inspect"])
+
     c = sub.add_parser("cache", parents=[common], help="inspect or clear the response cache")
     c.add_argument("action", choices=["stats", "clear", "export", "import"])
     c.add_argument("file", nargs="?", default="-", help="JSONL file for export/import (default stdout)")
     c.add_argument("--json", action="store_true", help="stats as JSON")
     c.set_defaults(handler=handlers["cache"])
+
+    # The editor's desk (summarizer/serve, the [serve] extra).
+    w = sub.add_parser("serve", parents=[common, model], help="the editor's desk: web pages and a JSON API")
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs "
+                   "SUMMARIZER_SERVE_TOKEN)")  # fmt: skip
+    w.add_argument("--port", type=int, default=8000, help="default 8000")
+    w.add_argument("--inbox", metavar="DIR", help="a folder of articles editors can pick from")
+    w.add_argument("--reports", metavar="DIR", help="a batch's --out folder, browsable and reviewable")
+    w.add_argument("--glossary", help="the house glossary (CSV), offered on every form")
+    w.set_defaults(handler=handlers["serve"])
     return parser

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..checks.out import CheckOut
 from ..checks.translation import check_translation
 from ..checks.verdict import failed
 from ..errors import QualityCheckFailed, UsageError
@@ -14,7 +13,6 @@ from ..tasks.translate import source_text
 from ..text.articles import load_article
 from ..text.glossary import load_glossary
 from .common import PROG
-from .output import CheckReportOut
 
 
 def check_command(args: argparse.Namespace) -> int:
@@ -36,6 +34,9 @@ def check_command(args: argparse.Namespace) -> int:
     )
     bad = failed(list(checks))
     if args.json:
+        from ..checks.out import CheckOut  # pydantic only for --json
+        from .output import CheckReportOut
+
         report = CheckReportOut(
             passed=not bad,
             source=source.path,

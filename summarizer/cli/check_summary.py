@@ -9,7 +9,7 @@ from ..checks.out import CheckOut
 from ..checks.summary import check_summary
 from ..checks.verdict import failed
 from ..errors import QualityCheckFailed
-from ..text.articles import load_article
+from ..text.articles import detect_language, load_article
 from .common import PROG
 from .output import CheckReportOut
 
@@ -17,7 +17,9 @@ from .output import CheckReportOut
 def check_summary_command(args: argparse.Namespace) -> int:
     source = load_article(args.source)
     summary = load_article(args.translation)
-    lang = args.lang or summary.language
+    # A summary is too short for the article reader's verdict ("und"): its script decides.
+    lang = args.lang or detect_language(summary.text)
+    source_lang = source.language if source.language in ("en", "ru", "kk") else detect_language(source.text)
     # Length is the summariser's brief, not the summary's truth: judged as "medium", the loosest.
     checks = check_summary(
         summary.text.strip(),
@@ -25,7 +27,7 @@ def check_summary_command(args: argparse.Namespace) -> int:
         finish_reason="stop",
         length="medium",
         source=source.text,
-        source_lang=source.language,
+        source_lang=source_lang,
     )
     bad = failed(list(checks))
     if args.json:
@@ -33,7 +35,7 @@ def check_summary_command(args: argparse.Namespace) -> int:
             passed=not bad,
             source=source.path,
             translation=summary.path,
-            source_language=source.language,
+            source_language=source_lang,
             language=lang,
             glossary=None,
             checks=[CheckOut.of(c) for c in checks],

@@ -1,7 +1,7 @@
 """The command line: parse arguments, call one library function, format, exit.
 
 One module per command (``article``: summarise, translate, facts; ``check``; ``digest``;
-``batch``; ``cache``), imported only when its command runs: ``--help`` and a cached answer
+``batch``; ``cache``; ``inspect``), imported only when its command runs: ``--help`` and a cached answer
 must not pay for the SDK, llama.cpp or the batch machinery they do not use.
 
 Exit codes: 0 success; 1 a runtime failure (endpoint, model, cache miss in replay mode);
@@ -35,6 +35,8 @@ HANDLERS = {
     "batch": "batch:batch_command",
     "merge-reports": "batch:merge_reports_command",
     "cache": "cache:cache_command",
+    "inspect": "inspect:inspect_command",
+    "serve": "serve:serve_command",
 }
 
 

@@ -199,7 +199,9 @@ def build_digest(
     for item in sorted(items, key=lambda i: -i.importance):
         groups.setdefault(item.topic, []).append(item)
     ordered = tuple((topic, tuple(group)) for topic, group in groups.items())
-    day = max((i.article.meta.date for i in items if i.article.meta.date), default=Date.today().isoformat())
+    # A dateline without a year (--08-10) cannot date the digest; only full dates do.
+    full = [d for i in items if (d := i.article.meta.date) and i.article.meta.year_known]
+    day = max(full, default=Date.today().isoformat())
     heading = title or labels["title"]
     # The subject is built only from text that passed: the first headline fit for it.
     top = next((i.headline for _, group in ordered for i in group if i.headline_passed), None)

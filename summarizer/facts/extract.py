@@ -34,7 +34,7 @@ from .ground import Dropped, pin_draft
 from .locate import locate
 from .merge import merge
 from .schema import (
-    ArticleFacts,
+    ArticleOut,
     CoverageOut,
     DateOut,
     ExtractionOut,
@@ -98,18 +98,9 @@ class Facts:
         return not any(getattr(self, kind) for kind in KINDS) and bool(self.found.names or self.found.quotes)
 
     def to_model(self) -> FactsOut:
-        a, meta = self.article, self.article.meta
+        a = self.article
         return FactsOut(
-            article=ArticleFacts(
-                id=a.id,
-                path=a.path,
-                date=meta.date,
-                dateline=meta.dateline,
-                agency=meta.agency,
-                source=meta.source,
-                language=a.language,
-                encoding=a.encoding,
-            ),
+            article=ArticleOut.of(a),
             **{kind: list(getattr(self, kind)) for kind in KINDS},
             extraction=ExtractionOut(
                 lang=self.lang,
@@ -150,7 +141,8 @@ def facts_steps(
     glossary: Glossary | None = None,
 ) -> Steps[Facts]:
     """The facts task as model requests (``llm`` is asked about its model, never called)."""
-    lang = lang or article.language
+    # Names and roles in the article's language when the tool writes it; else English.
+    lang = lang or (article.language if article.language in LANGUAGES else "en")
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     parts = plan(article, llm, lang=lang, glossary=glossary)
@@ -168,7 +160,7 @@ def facts_steps(
             hint=part.hint,
             # Names asked for in another language cannot be looked up in the article.
             check_names=lang == article.language,
-            wire_date=article.meta.date,
+            wire_date=article.meta.date if article.meta.year_known else None,
             keep_ungrounded=keep_ungrounded,
         )
         items = _apply_glossary(found.items, glossary, lang) if glossary else found.items

@@ -19,8 +19,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..text.articles import Article
+
 __all__ = [
     "ArticleFacts",
+    "ArticleOut",
     "DATE_PATTERN",
     "DateDraft",
     "DateOut",
@@ -183,17 +186,53 @@ class TopicOut(_Out):
     evidence: Evidence
 
 
-class ArticleFacts(_Out):
-    """Article-level facts, parsed from the wire header (not asked of the model)."""
+class ArticleOut(_Out):
+    """What the tool read from an article, without a model: the ``article`` object of every
+    command's JSON (``summarise``, ``translate``, ``facts``, ``inspect``)."""
 
     id: str
     path: str | None
-    date: str | None
-    dateline: str | None
-    agency: str | None
-    source: str | None = Field(description="the original source the agency credits, e.g. BELTA")
-    language: str
+    date: str | None = Field(description="YYYY-MM-DD, or --MM-DD when the copy gives no year")
+    dateline: str | None = Field(description="the dateline's place, in its own script")
+    agency: str | None = Field(description="canonical name (data/agencies.toml), else the outlet as written")
+    source: str | None = Field(description="the original source the agency credits, e.g. BelTA")
     encoding: str
+    language: str = Field(description="ISO 639-1 code of the article's language, or und when unsure")
+    paragraphs: int
+    language_confidence: float
+    language_guess: str | None = Field(description="the best guess, also when language is und")
+    year_known: bool = Field(description="false when the date has month and day only")
+    title: str | None
+    subtitle: str | None
+    byline: str | None
+    site: str | None
+    format: Literal["text", "html"]
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleOut:
+        meta = article.meta
+        return cls(
+            id=article.id,
+            path=article.path,
+            date=meta.date,
+            dateline=meta.dateline,
+            agency=meta.agency,
+            source=meta.source,
+            encoding=article.encoding,
+            language=article.language,
+            paragraphs=len(article.paragraphs),
+            language_confidence=article.language_confidence,
+            language_guess=article.language_guess,
+            year_known=meta.year_known,
+            title=meta.title,
+            subtitle=meta.subtitle,
+            byline=meta.byline,
+            site=meta.site,
+            format="html" if article.format == "html" else "text",
+        )
+
+
+ArticleFacts = ArticleOut  # the name this shape had when only facts printed it
 
 
 class CoverageOut(_Out):
@@ -221,7 +260,7 @@ class ExtractionOut(_Out):
 
 
 class FactsOut(_Out):
-    article: ArticleFacts
+    article: ArticleOut
     people: list[PersonOut]
     organisations: list[OrganisationOut]
     places: list[PlaceOut]

@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS responses (
     provenance  TEXT NOT NULL CHECK (provenance IN ('recorded', 'hand-written')),
     note        TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL
+);
+-- Token counts by a model's own tokenizer (key: the tokenizer's name and a hash of the text), so
+-- that planning a request the cache answers does not load the model to count its article.
+CREATE TABLE IF NOT EXISTS token_counts (
+    key         TEXT PRIMARY KEY,
+    tokens      INTEGER NOT NULL
 )
 """
 
@@ -92,7 +98,7 @@ class Cache:
             # lose the last few (then they are asked again). FULL's fsync per answer stalled batches.
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=30000")
-            self._db.execute(_SCHEMA)
+            self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise SummarizerError(
                 f"cannot open the cache at {path}: {exc}; set SUMMARIZER_CACHE_DIR or use --cache-mode off"
@@ -107,6 +113,15 @@ class Cache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def token_count(self, key: str) -> int | None:
+        with self._lock:
+            row = self._db.execute("SELECT tokens FROM token_counts WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else None
+
+    def put_token_count(self, key: str, tokens: int) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO token_counts (key, tokens) VALUES (?, ?)", (key, tokens))
 
     def get(self, key: str) -> CacheEntry | None:
         with self._lock:

@@ -12,6 +12,7 @@ imported on the first miss, and the embedded model's weights are loaded on its f
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +74,10 @@ class LLM:
 
     def counter(self) -> TokenCounter:
         if self._local is not None:
-            return self._local.counter()  # type: ignore[no-any-return]
+            counter: TokenCounter = self._local.counter()
+            if self.cache is None or self.settings.cache_mode is CacheMode.OFF:
+                return counter
+            return replace(counter, store=self.cache, remember=self.settings.cache_mode is not CacheMode.REPLAY)
         return counter_for_model(self.model)
 
     def context_tokens(self) -> int:

@@ -15,6 +15,7 @@ import openai
 from ..errors import (
     AuthenticationFailed,
     BackendError,
+    EndpointTimeout,
     EndpointUnreachable,
     ModelNotFound,
     OutputInvalid,
@@ -38,7 +39,7 @@ def translate_error(
 ) -> BackendError:
     where = endpoint
     if isinstance(exc, openai.APITimeoutError) and not _refused(exc):
-        return EndpointUnreachable(
+        return EndpointTimeout(
             f"{where} did not answer within {timeout:g}s, even after retries; raise --timeout or check the server"
         )
     if isinstance(exc, openai.APIConnectionError):

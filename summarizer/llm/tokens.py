@@ -18,10 +18,12 @@ is what gets recorded and shown.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import tiktoken
 import tiktoken.model
@@ -44,14 +46,34 @@ _CONTEXT_WINDOWS = {
 DEFAULT_CONTEXT = 8_192
 
 
+class CountStore(Protocol):
+    """Where counts are remembered across runs (``Cache``: its ``token_counts`` table)."""
+
+    def token_count(self, key: str) -> int | None: ...
+
+    def put_token_count(self, key: str, tokens: int) -> None: ...
+
+
 @dataclass(frozen=True)
 class TokenCounter:
     name: str
     exact: bool
     encode: Callable[[str], Sequence[int]]
+    # Set for a tokenizer that is costly to load (the embedded model's): a count made once is
+    # read back on the next run, so a request the cache answers is planned without loading it.
+    store: CountStore | None = None
+    remember: bool = True  # False in replay mode: the cache file is read-only then
 
     def count(self, text: str) -> int:
-        return len(self.encode(text))
+        if self.store is None:
+            return len(self.encode(text))
+        key = f"{self.name}:{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
+        known = self.store.token_count(key)
+        if known is None:
+            known = len(self.encode(text))
+            if self.remember:
+                self.store.put_token_count(key, known)
+        return known
 
     def count_messages(self, messages: Sequence[dict[str, str]]) -> int:
         # Chat formats add a few tokens per message for role markers; 4 is OpenAI's figure.
@@ -80,10 +102,11 @@ def counter_for_model(model: str) -> TokenCounter:
         encoding = tiktoken.model.encoding_name_for_model(model)
     except KeyError:
         encoding = None
-    enc = _cl100k()
     exact = encoding == "cl100k_base"
     label = "cl100k_base" if exact else f"cl100k_base (approximating {encoding or 'an unknown tokenizer'})"
-    return TokenCounter(name=label, exact=exact, encode=lambda text: enc.encode(text, disallowed_special=()))
+    # The BPE table is built on the first text that needs an exact count (0.5 s: 100k base64
+    # decodes), not here: a batch of short wire items never needs one (see ``fits``).
+    return TokenCounter(name=label, exact=exact, encode=lambda text: _cl100k().encode(text, disallowed_special=()))
 
 
 def context_window(model: str, override: int | None = None) -> int:

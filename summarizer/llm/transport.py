@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import TYPE_CHECKING
 
 import httpx2
 
 from ..errors import LocalModelUnavailable
-from .local import LocalModel
+
+if TYPE_CHECKING:
+    from .local import LocalModel
 
 __all__ = ["AsyncLlamaTransport", "LlamaTransport"]
 

@@ -23,9 +23,9 @@ import jinja2
 
 from ..config import current
 from ..errors import UsageError
-from .choices import LANGUAGES, LENGTHS
+from .choices import LANGUAGES, LENGTHS, SOURCE_LANGUAGES, source_name
 
-__all__ = ["LANGUAGES", "LENGTHS", "Prompt", "prompts_dir", "render"]
+__all__ = ["LANGUAGES", "LENGTHS", "SOURCE_LANGUAGES", "Prompt", "prompts_dir", "render", "source_name"]
 
 
 @dataclass(frozen=True)

@@ -23,39 +23,61 @@ from charset_normalizer import from_bytes
 
 from ..config import current
 from ..errors import InputError
+from .agencies import agencies
+from .datelines import parse_dateline, parse_trailer
+from .langid import identify_language
+from .pages import read_page
 
-__all__ = ["Article", "ArticleMeta", "article_files", "detect_language", "load_article", "parse_article"]
+__all__ = [
+    "Article",
+    "ArticleMeta",
+    "article_files",
+    "detect_language",
+    "load_article",
+    "parse_article",
+    "split_header",
+]
 
 # Encodings seen on wire desks in the region, in the order we prefer them on a tie.
 _LEGACY_ENCODINGS = ["cp1251", "koi8_r", "iso8859_5", "mac_cyrillic", "cp1252"]
 _KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-_UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 
-# ` date 2015-11-25 MOGILEV. KAZINFORM Kazakhstan would like ...` (Kazinform's export format)
-# or `АЛМАТЫ. КАЗИНФОРМ — ...`: an optional date line, an upper-case place, a full stop, an
-# upper-case agency, then an optional dash.
-_HEADER = re.compile(
-    rf"""\A\s*
-    (?:date\s+(?P<date>\d{{4}}-\d{{2}}-\d{{2}})\s+)?
-    (?P<place>[{_UPPER}][{_UPPER}\-' ]{{1,40}}?)\.\s+
-    (?P<agency>[{_UPPER}][{_UPPER}\-]{{1,30}})\b
-    (?:\s*[-–—]\s*|\s+)""",
-    re.VERBOSE,
-)
-_DATE_ONLY = re.compile(r"\A\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+")
-_TRAILER = re.compile(r"\s*(?:Source|Источник|Дереккөз)\s*:\s*(?P<source>[^\n]{1,80}?)\s*\Z")
+# Kazinform's export format opens with ` date 2015-11-25 ` before the dateline.
+_EXPORT_DATE = re.compile(r"\A\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class ArticleMeta:
-    """What the wire header says. Every field is None when the header lacks it."""
+    """What the wire header (or a page's metadata) says. Every field is None when it lacks it."""
 
-    date: str | None = None
-    dateline: str | None = None
-    agency: str | None = None
-    source: str | None = None
-    title: str | None = None  # from an HTML page's metadata
+    date: str | None = None  # YYYY-MM-DD, or --MM-DD when the copy gives no year
+    dateline: str | None = None  # the place, in its own script, title-cased
+    agency: str | None = None  # canonical name from agencies.toml, else the outlet as written
+    source: str | None = None  # the agency or office a trailer credits (Source: BELTA)
+    title: str | None = None  # a headline line, or an HTML page's title
+    subtitle: str | None = None  # a line between the headline and the dateline
+    byline: str | None = None  # a correspondent (/Корр. ТАСС Name/) or a page's author
+    site: str | None = None  # an HTML page's site name
+
+    @property
+    def year_known(self) -> bool:
+        return bool(self.date) and not str(self.date).startswith("--")
+
+    @property
+    def shown_date(self) -> str | None:
+        """The date for a reader: ISO when the year is known, else day.month (10.08) rather than --08-10."""
+        if not self.date or self.year_known:
+            return self.date
+        return f"{self.date[5:7]}.{self.date[2:4]}"
+
+    @property
+    def header_line(self) -> str | None:
+        """Place, date, agency (and the credited source) in one line, as reports list them."""
+        parts = [p for p in (self.dateline, self.shown_date, self.agency) if p]
+        if self.source and self.source != self.agency:
+            parts.append(f"source: {self.source}")
+        return ", ".join(parts) or None
 
 
 @dataclass(frozen=True)
@@ -65,9 +87,11 @@ class Article:
     body: str
     meta: ArticleMeta = field(default_factory=ArticleMeta)
     encoding: str = "utf-8"
-    language: str = "en"
+    language: str = "en"  # ISO 639-1, or "und" when identification is unsure
     path: str | None = None
     format: str = "text"  # "html" when the text was extracted from a web page
+    language_confidence: float = 1.0
+    language_guess: str | None = None  # the best guess even when ``language`` is "und"
 
     @property
     def paragraphs(self) -> list[str]:
@@ -132,27 +156,48 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
     text, encoding = decode(data, label=label)
     if not text.strip():
         raise InputError(f"{label} contains only whitespace")
-    title, fmt = None, "text"
+    page, fmt = None, "text"
     if _looks_like_html(text):
         # From here on the extracted article is the input: fact offsets point into it.
-        text, title = _html_to_text(text, label)
-        fmt = "html"
+        page = read_page(text, label)
+        text, fmt = page.text, "html"
     clean = unicodedata.normalize("NFC", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
-    body, meta = _split_header(clean)
-    if title:
-        meta = replace(meta, title=title)
+    # A page's title comes from its metadata; a text file may open with a headline line.
+    body, meta = split_header(clean, headline=page is None)
+    if page is not None:
+        meta = replace(
+            meta,
+            title=page.title or meta.title,
+            date=_page_date(page.date, meta.date),
+            byline=meta.byline or page.author,
+            site=page.site,
+        )
     if not body.strip():
         raise InputError(f"{label} has a wire header but no article text")
+    found = identify_language(body)
     return Article(
         id=name,
         text=text,
         body=body,
         meta=meta,
         encoding=encoding,
-        language=detect_language(body),
+        language=found.code,
         path=path,
         format=fmt,
+        language_confidence=round(found.confidence, 3),
+        language_guess=found.best,
     )
+
+
+def _page_date(page: str | None, dateline: str | None) -> str | None:
+    """A page states the full date; a dateline often only month and day. The dateline's day is
+    the story's (a page's timestamp may be the next day in UTC), the page gives the year."""
+    if not page or (dateline and not dateline.startswith("--")):
+        return dateline or page
+    if not dateline:
+        return page
+    year = int(page[:4]) - (1 if dateline[2:4] == "12" and page[5:7] == "01" else 0)
+    return f"{year}{dateline[1:]}"
 
 
 def decode(data: bytes, *, label: str) -> tuple[str, str]:
@@ -187,20 +232,6 @@ def _looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text)) or len(_HTML_TAGS.findall(text[:20000])) >= 5
 
 
-def _html_to_text(html: str, label: str) -> tuple[str, str | None]:
-    """The main text of a web page: scripts, navigation and boilerplate never reach the model."""
-    try:
-        import trafilatura
-    except ImportError:
-        raise InputError(f"{label} is an HTML page; install summarizer[html] to extract its article text") from None
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-    # A page of navigation alone extracts to a word or two ("Home"); that is not an article.
-    if not text or len(text.split()) < 8:
-        raise InputError(f"{label} is an HTML page, but no article text could be found in it")
-    metadata = trafilatura.extract_metadata(html)
-    return text, (metadata.title if metadata and metadata.title else None)
-
-
 def _strict(data: bytes, encoding: str, label: str) -> str:
     try:
         return data.decode(encoding)
@@ -218,25 +249,62 @@ def _looks_like_text(text: str) -> bool:
     return printable / len(text) > 0.85
 
 
-def _split_header(text: str) -> tuple[str, ArticleMeta]:
-    date = place = agency = source = None
-    body = text
-    match = _HEADER.match(body) or _DATE_ONLY.match(body)
-    if match:
-        groups = match.groupdict()
-        date, place, agency = groups.get("date"), groups.get("place"), groups.get("agency")
-        body = body[match.end() :]
-    trailer = _TRAILER.search(body)
-    if trailer:
-        source = trailer.group("source").strip()
-        body = body[: trailer.start()]
+def split_header(text: str, *, headline: bool = True) -> tuple[str, ArticleMeta]:
+    """(body, meta): the headline, dateline and source trailer parsed off ``text``.
+
+    What is not recognised stays in the body: a first line is a headline only when it reads
+    like one (one short line without a closing full stop, with the story after a blank line),
+    and a dateline must carry weight (``datelines.py``).
+    """
+    table = agencies()
+    export = _EXPORT_DATE.match(text)
+    body = text[export.end() :] if export else text.strip()
+    title = subtitle = None
+    dateline = parse_dateline(body, table)
+    if dateline is None and headline and not export:
+        blocks = _blocks(body)
+        if len(blocks) >= 2 and _is_headline(blocks[0][0]):
+            title, body = blocks[0][0], body[blocks[1][1] :]
+            dateline = parse_dateline(body, table)
+            # A standfirst between headline and dateline: only when a dateline follows it.
+            if dateline is None and len(blocks) >= 3 and _is_headline(blocks[1][0]):
+                after = body[blocks[2][1] - blocks[1][1] :]
+                if (below := parse_dateline(after, table)) is not None:
+                    subtitle, body, dateline = blocks[1][0], after, below
+    if dateline is not None:
+        body = body[dateline.end :]
+    source, cut = parse_trailer(body, table)
+    body = body[:cut]
     meta = ArticleMeta(
-        date=date,
-        dateline=place.strip().title() if place else None,
-        agency=agency,
+        date=export.group("date") if export else (dateline.date if dateline else None),
+        dateline=dateline.place if dateline else None,
+        agency=dateline.agency if dateline else None,
         source=source,
+        title=title,
+        subtitle=subtitle,
+        byline=dateline.byline if dateline else None,
     )
     return body.strip(), meta
+
+
+def _blocks(text: str) -> list[tuple[str, int]]:
+    """The first few paragraphs with their start offsets (blank-line separated, else lines)."""
+    separator = re.compile(r"\n[ \t]*\n\s*") if re.search(r"\n[ \t]*\n", text) else re.compile(r"\n\s*")
+    blocks, start = [], 0
+    for match in separator.finditer(text):
+        blocks.append((text[start : match.start()].strip(), start))
+        start = match.end()
+        if len(blocks) == 3:
+            break
+    if len(blocks) < 3 and text[start:].strip():
+        blocks.append((text[start:].strip(), start))
+    return blocks
+
+
+def _is_headline(block: str) -> bool:
+    # Two words, or a line in a script written without spaces (Chinese, Japanese).
+    words = len(block.split()) >= 2 or len(block) >= 8
+    return "\n" not in block and 0 < len(block) <= 200 and block[-1] not in ".…:;," and words
 
 
 def split_paragraphs(text: str) -> list[str]:

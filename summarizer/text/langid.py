@@ -28,7 +28,9 @@ from .words import LETTERS
 
 __all__ = [
     "Guess",
+    "Identified",
     "guess_language",
+    "identify_language",
     "letter_share",
     "longest_russian_run",
     "russian_in_kazakh",
@@ -70,6 +72,125 @@ def _detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     return LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in _CODES)).build()
+
+
+# Source languages an article may arrive in. lingua has no model for Kyrgyz, Uzbek, Tajik or
+# Turkmen: those are told by their letters (see _by_letters).
+_SOURCE_CODES = {
+    **_CODES,
+    "GERMAN": "de",
+    "FRENCH": "fr",
+    "SPANISH": "es",
+    "ITALIAN": "it",
+    "PORTUGUESE": "pt",
+    "POLISH": "pl",
+    "CHINESE": "zh",
+    "JAPANESE": "ja",
+    "KOREAN": "ko",
+    "ARABIC": "ar",
+    "PERSIAN": "fa",
+}
+UNDETERMINED = "und"  # ISO 639-2's code for "cannot tell"
+_MIN_LETTERS = 20  # fewer letters than a short sentence: any answer would be a coin toss
+_MIN_CONFIDENCE = 0.6  # lingua's share for the best language; below it two languages are close
+_TAJIK = frozenset("ӣӯҳҷ")
+_UZBEK_CYRILLIC = frozenset("ўқғҳ")
+_KYRGYZ = frozenset("өүң")
+# oʻ and gʻ inside words (Oʻzbekiston, Qozogʻiston); not the English possessive (Hong Kong's).
+_UZBEK_LATIN = re.compile(r"[og][ʻ‘’'`](?!s\b)[a-z]", re.IGNORECASE)
+_ENGLISH_WORDS = frozenset("the of and to in a is that for on with as by was at from said has have".split())
+
+
+@dataclass(frozen=True)
+class Identified:
+    """The language of a source text: ``code`` is ``und`` when ``uncertain``, ``best`` is the guess anyway."""
+
+    code: str
+    confidence: float
+    uncertain: bool
+    best: str
+    evidence: str  # how it was decided: "letters", "lingua", "script"
+
+
+def identify_language(text: str) -> Identified:
+    """Which language an article is in, saying so when it cannot tell.
+
+    Letters decide first where they are conclusive (Kazakh-only letters, Tajik and Uzbek
+    letters, Kyrgyz ө ү ң without Kazakh-only ones, plain Russian with ы/э and nothing else);
+    English by its function words; everything else goes to lingua, restricted to the languages
+    a newsroom here receives, whose answer letters may still correct (it calls Kyrgyz Kazakh).
+    """
+    sample = text[:4000]
+    letters = sum(map(str.isalpha, sample))
+    if letters < _MIN_LETTERS:
+        best = _lingua(sample)[0] if letters else UNDETERMINED
+        return Identified(UNDETERMINED, 0.0, True, best, "too short")
+    words = LETTERS.findall(sample)
+    cyrillic = len(_cyrillic_words(sample)) / max(1, len(words))
+    if 0.3 <= cyrillic <= 0.7 and len(words) >= 4:
+        # Half Cyrillic, half Latin: a quote in another language, or two texts pasted together.
+        best, confidence = _lingua(sample)
+        return Identified(UNDETERMINED, min(confidence, 0.5), True, best, "mixed scripts")
+    known = _by_letters(sample)
+    if known:
+        return Identified(known, 0.99, False, known, "letters")
+    best, confidence = _lingua(sample)
+    corrected = _correct(best, sample)
+    if corrected != best:
+        return Identified(corrected, confidence, False, corrected, "lingua and letters")
+    uncertain = confidence < _MIN_CONFIDENCE
+    return Identified(UNDETERMINED if uncertain else best, confidence, uncertain, best, "lingua")
+
+
+def _by_letters(text: str) -> str | None:
+    lower = text.lower()
+    present = set(lower)
+    words = _cyrillic_words(text)
+    if len(words) >= 0.5 * len(LETTERS.findall(text)):
+        if present & _TAJIK and not present & frozenset("әұі"):
+            return "tg" if "ҷ" in present or "ӣ" in present or "ӯ" in present else None
+        if "ў" in present and present & frozenset("қғҳ"):
+            return "uz"
+        if letter_share(text, KAZAKH_ONLY) >= 0.15 and not present & frozenset("ўїєґ"):
+            return "kk"
+        if not present & (NOT_RUSSIAN | _TAJIK) and present & frozenset("ыэ") and not present & frozenset("ђјљњћџѓќѕ"):
+            return "ru"
+        return None
+    if len(_UZBEK_LATIN.findall(text)) >= 3:
+        return "uz"
+    if "ň" in present and not present & frozenset("řěů"):
+        return "tk"
+    latin = LETTERS.findall(lower)
+    if latin and "".join(latin).isascii():
+        share = sum(w in _ENGLISH_WORDS for w in latin) / len(latin)
+        if share >= 0.12:
+            return "en"
+    return None
+
+
+def _correct(best: str, text: str) -> str:
+    """lingua reads Kyrgyz as Kazakh (or Mongolian): without Kazakh-only letters but with ө ү ң it is Kyrgyz."""
+    present = set(text.lower())
+    if best in ("kk", "mn") and letter_share(text, KAZAKH_ONLY) < 0.02 and "ң" in present:
+        return "ky"
+    if best == "kk" and letter_share(text, KAZAKH_ONLY) < 0.02 and present & _KYRGYZ:
+        return "ky"
+    return best
+
+
+def _lingua(text: str) -> tuple[str, float]:
+    values = _source_detector().compute_language_confidence_values(text)
+    if not values:
+        return UNDETERMINED, 0.0
+    top = values[0]
+    return _SOURCE_CODES.get(top.language.name, top.language.name.lower()), float(top.value)
+
+
+@lru_cache(maxsize=1)
+def _source_detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in _SOURCE_CODES)).build()
 
 
 @lru_cache(maxsize=1)

@@ -197,7 +197,12 @@ def compare(source: Figures, translation: Figures) -> list[str]:
     return lost
 
 
+# Belarusian and Ukrainian write numbers and scale words (тыс., млн, млрд) as Russian does.
+_LIKE = {"be": "ru", "uk": "ru"}
+
+
 def _key(lang: str) -> str:
+    lang = _LIKE.get(lang, lang)
     return lang if lang in _MONTHS else "en"
 
 

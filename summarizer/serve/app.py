@@ -1,0 +1,114 @@
+"""The desk as an ASGI application (Starlette), and ``run`` to serve it with uvicorn.
+
+``create_app`` wires the pieces: the JSON API (``api.py``), the editors' pages (``pages.py``,
+``boards.py``), the static files, and ``GuardMiddleware`` (``security.py``) in front of them all.
+The model client is opened when the server starts and closed when it stops (the lifespan), so a
+test client and uvicorn run the same life cycle. Nothing here is imported unless ``summarizer
+serve`` runs: the web stack is the ``[serve]`` extra.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from ..config import Settings
+from ..errors import SummarizerError
+from ..redact import redact
+from . import api, boards, pages
+from .desk import Desk, DeskError, one_line, status_for
+from .security import Guard, GuardMiddleware, error_response
+from .store import Store
+
+__all__ = ["create_app", "run"]
+
+HERE = Path(__file__).parent
+log = logging.getLogger("summarizer.serve")
+
+
+def templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # article text and model answers are someone else's text: always escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    inbox: Path | None = None,
+    reports: Path | None = None,
+    glossary_csv: str = "",
+) -> Starlette:
+    desk = Desk(settings, inbox=inbox, reports=reports, glossary_csv=glossary_csv)
+    guard = Guard(token=token, secret=settings.api_key)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.store = Store(settings.cache_dir / "desk.sqlite")
+        desk.open()
+        try:
+            yield
+        finally:
+            await desk.close()
+            app.state.store.close()
+
+    async def failure(request: Request, exc: Exception) -> Response:
+        line = one_line(exc, settings.api_key)
+        log.warning("%s %s: %s", request.method, request.url.path, line)
+        return error_response(request.url.path, status_for(exc), line)
+
+    app = Starlette(
+        routes=[
+            *api.routes,
+            *pages.routes,
+            *boards.routes,
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        middleware=[Middleware(GuardMiddleware, guard=guard)],
+        exception_handlers={DeskError: failure, SummarizerError: failure},
+        lifespan=lifespan,
+    )
+    app.state.desk = desk
+    app.state.guard = guard
+    app.state.templates = templates()
+    app.state.tasks = set()  # background runs started by the pages; kept so they are not collected
+    return app
+
+
+class _Redacting(logging.Filter):
+    """Belt and braces: no log line of the server carries the key, whoever wrote it."""
+
+    def __init__(self, secret: str | None) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage(), self.secret)
+        record.args = ()
+        return True
+
+
+def run(app: Starlette, *, host: str, port: int, secret: str | None, debug: bool = False) -> None:
+    import uvicorn
+
+    config: dict[str, Any] = {"host": host, "port": port, "log_level": "debug" if debug else "info"}
+    server = uvicorn.Server(uvicorn.Config(app, **config))
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "summarizer.serve"):
+        logging.getLogger(name).addFilter(_Redacting(secret))
+    server.run()

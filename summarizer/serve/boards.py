@@ -1,0 +1,195 @@
+"""The desk's other boards: signing in, the digest preview (and sending it), batch reports.
+
+    GET|POST /login, POST /logout      a session for editors when the desk needs a token
+    GET  /digest, POST /digest         pick inbox articles -> a digest document -> /doc/{id}
+    POST /doc/{id}/send                the digest through Settings.smtp_url (digest.mail.send)
+    GET  /reports                      the batch report (serve --reports DIR): every job
+    GET  /reports/open?job=ID          a job as a document, with the same review and approval
+
+The digest is built with the library's sync calls (``build_digest`` drives the sync client), in a
+worker thread with its own client and cache connection, and in turn with the embedded model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..batch.report import ReportOut
+from ..digest.build import build_digest, quality_warnings, render_html, render_text
+from ..digest.mail import SmtpTarget, build_message, send
+from ..llm.client import open_llm
+from ..tasks.translate import source_text
+from ..text.articles import article_files, detect_language, load_article
+from .desk import Desk, DeskError
+from .pages import back, desk_of, read_form, render, start, store_of
+from .security import SESSION_COOKIE, SESSION_SECONDS, Guard
+
+__all__ = ["routes"]
+
+
+# -- signing in --------------------------------------------------------------------------------
+
+
+async def login(request: Request) -> Response:
+    guard: Guard = request.app.state.guard
+    if request.method == "GET":
+        return render(request, "login.html.j2", error="")
+    form = await read_form(request)
+    if not guard.valid_token(str(form.get("token") or "")):
+        return render(request, "login.html.j2", status=401, error="That is not the desk's token.")
+    response = back("/")
+    response.set_cookie(
+        SESSION_COOKIE, guard.session_value(), httponly=True, samesite="strict", max_age=SESSION_SECONDS
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await read_form(request)
+    response = back("/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# -- the digest --------------------------------------------------------------------------------
+
+
+def _inbox(desk: Desk) -> dict[str, Path]:
+    return {p.name: p for p in article_files(desk.inbox)} if desk.inbox and desk.inbox.is_dir() else {}
+
+
+async def digest_form(request: Request) -> Response:
+    return render(request, "digest_form.html.j2", inbox=sorted(_inbox(desk_of(request))))
+
+
+async def digest_build(request: Request) -> Response:
+    form = await read_form(request)
+    desk, store = desk_of(request), store_of(request)
+    files = _inbox(desk)
+    picked = [files[name] for name in form.getlist("pick") if name in files]  # never a path from the form
+    if not picked:
+        raise DeskError(400, "pick at least one article of the inbox for the digest")
+    lang, title = str(form.get("lang") or "en"), str(form.get("title") or "") or None
+    params = {"lang": lang, "files": [p.name for p in picked]}
+    doc_id = store.create(kind="digest", title=title or "Digest", source="", params=params)
+
+    def build() -> dict[str, Any]:
+        # Its own client: the SQLite cache connection of the event loop's client is not this thread's.
+        with open_llm(desk.settings) as llm:
+            digest = build_digest([str(p) for p in picked], llm, lang=lang, title=title)
+        return {
+            "subject": digest.subject,
+            "html": render_html(digest),
+            "text": render_text(digest),
+            "warnings": quality_warnings(digest) + [f"left out {f.label}: {f.reason}" for f in digest.failures],
+            "checks": [],
+        }
+
+    async def work() -> dict[str, Any]:
+        async with desk.turn():
+            return await asyncio.to_thread(build)
+
+    start(request, doc_id, work)
+    return back(f"/doc/{doc_id}")
+
+
+async def digest_send(request: Request) -> Response:
+    form = await read_form(request)
+    desk = desk_of(request)
+    doc = store_of(request).get(request.path_params["doc"])
+    if doc is None or doc.kind != "digest" or doc.result is None:
+        raise DeskError(404, "no finished digest here")
+    recipients = [a for a in str(form.get("to") or "").replace(",", " ").split() if a]
+    if not recipients:
+        raise DeskError(400, "give at least one address to send the digest to")
+    if not desk.settings.smtp_url:
+        raise DeskError(400, "sending needs SUMMARIZER_SMTP_URL, e.g. smtp://mail.example.org:587?starttls=true")
+    result = doc.result
+    message = build_message(
+        subject=result["subject"], text=result["text"], html=result["html"],
+        sender=desk.settings.mail_from, recipients=recipients,
+    )  # fmt: skip
+    await asyncio.to_thread(send, message, SmtpTarget.from_url(desk.settings.smtp_url))
+    store_of(request).finish(doc.id, {**result, "sent_to": recipients})
+    return back(f"/doc/{doc.id}")
+
+
+# -- batch reports -----------------------------------------------------------------------------
+
+
+def _report(desk: Desk) -> ReportOut:
+    if desk.reports is None:
+        raise DeskError(404, "no batch reports: start the desk with --reports DIR (a batch's --out folder)")
+    path = desk.reports / "report.json"
+    try:
+        return ReportOut.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise DeskError(404, f"{path} does not exist: is {desk.reports} a batch's --out folder?") from None
+    except ValueError as exc:
+        raise DeskError(500, f"{path} is not a batch report: {str(exc).splitlines()[0]}") from None
+
+
+async def reports(request: Request) -> Response:
+    desk = desk_of(request)
+    report = _report(desk)
+    return render(request, "reports.html.j2", report=report, folder=str(desk.reports))
+
+
+async def open_job(request: Request) -> Response:
+    desk, store = desk_of(request), store_of(request)
+    job = request.query_params.get("job", "")
+    report = _report(desk)
+    item = next((i for i in report.items if i.job == job), None)
+    if item is None or item.status != "done" or not item.output:
+        raise DeskError(404, "no finished job of that name in the report")
+    # One document per job and report folder: opening it again finds the editor's draft.
+    doc_id = "job-" + hashlib.sha256(f"{desk.reports}\0{job}".encode()).hexdigest()[:16]
+    if store.get(doc_id) is None:
+        assert desk.reports is not None
+        source_path = Path(item.input) if Path(item.input).is_absolute() else _find(desk.reports, item.input)
+        article = load_article(source_path)
+        output = (desk.reports / item.output).read_text(encoding="utf-8")
+        checks = [c.model_dump(mode="json") for c in item.checks]
+        name, _, lang = item.task.partition(":")
+        lang = lang or detect_language(output)
+        if name == "translate":
+            params = {"to": lang, "script": "cyrl", "glossary": "", "source_lang": article.language, "job": job}
+            kind, source, result = "translation", source_text(article), {"translation": output, "checks": checks}
+        elif name == "summary":
+            params = {"lang": lang, "length": "short", "job": job}
+            kind, source, result = "summary", article.text, {"summary": output, "checks": checks}
+        else:
+            params = {"lang": lang, "job": job}
+            kind, source, result = "facts", article.text, json.loads(output)
+        store.create(kind=kind, title=f"{item.article}: {item.task} ({item.outlet})", source=source,
+                     params=params, doc_id=doc_id)  # fmt: skip
+        store.finish(doc_id, result)
+    return back(f"/doc/{doc_id}")
+
+
+def _find(folder: Path, relative: str) -> Path:
+    """A batch records its inputs as given on its command line: relative to where it ran, which is
+    usually the report folder's parent or the desk's own working directory."""
+    for base in (Path.cwd(), folder.parent, folder):
+        if (base / relative).is_file():
+            return base / relative
+    return Path(relative)
+
+
+routes = [
+    Route("/login", login, methods=["GET", "POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/digest", digest_form, methods=["GET"]),
+    Route("/digest", digest_build, methods=["POST"]),
+    Route("/doc/{doc}/send", digest_send, methods=["POST"]),
+    Route("/reports", reports, methods=["GET"]),
+    Route("/reports/open", open_job, methods=["GET"]),
+]

@@ -1,0 +1,226 @@
+"""The desk's engine: the library calls the API and the pages share, on the async client.
+
+Each task is the very generator the CLI drives (``summarise_steps``, ``translate_steps``,
+``facts_steps``), here driven by ``llm.steps.arun`` on ``LLM.acomplete``, so requests from many
+editors run at the same time against an endpoint. The embedded model answers one request at a
+time (one llama.cpp context): a lock takes turns, and ``waiting`` says how many are queued so that
+a page can tell its editor why nothing has happened yet.
+
+Errors keep their place in the library's tree (``summarizer.errors``); ``status_for`` is the one
+map from that tree to HTTP statuses, and ``one_line`` the one way an error becomes text (the key
+redacted, never a traceback).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..checks.out import CheckOut
+from ..checks.summary import check_summary
+from ..checks.translation import check_translation
+from ..checks.verdict import failed
+from ..config import Backend, Settings
+from ..errors import (
+    BackendError,
+    CacheMiss,
+    EndpointTimeout,
+    InputError,
+    OutputInvalid,
+    SummarizerError,
+    UsageError,
+)
+from ..facts.extract import facts_steps
+from ..facts.schema import FactsOut
+from ..llm.client import open_llm
+from ..llm.steps import Steps, arun
+from ..output.shapes import CheckReportOut, SummaryOut, TranslationOut
+from ..redact import public_url, redact
+from ..tasks.prompts import LANGUAGES, LENGTHS
+from ..tasks.summarise import summarise_steps
+from ..tasks.translate import SCRIPTS, TARGETS, source_text, translate_steps
+from ..text.articles import Article, parse_article
+from ..text.glossary import Glossary, parse_glossary
+
+if TYPE_CHECKING:
+    from ..llm.client import LLM
+
+__all__ = ["Desk", "DeskError", "one_line", "status_for"]
+
+log = logging.getLogger("summarizer.serve")
+T = TypeVar("T")
+
+
+class DeskError(Exception):
+    """A request the desk refuses, with its HTTP status and one line for the person who sent it."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def status_for(exc: BaseException) -> int:
+    if isinstance(exc, DeskError):
+        return exc.status
+    if isinstance(exc, (UsageError, InputError)):
+        return 400
+    if isinstance(exc, EndpointTimeout):
+        return 504
+    if isinstance(exc, (BackendError, CacheMiss, OutputInvalid)):
+        return 502  # the model's side failed (unreachable, 5xx, a rejected key, an unusable answer)
+    return 500
+
+
+def one_line(exc: BaseException, secret: str | None) -> str:
+    if isinstance(exc, (SummarizerError, DeskError)):
+        text = str(exc)
+    else:  # ours, not the user's: name it without the traceback (that goes nowhere but --debug)
+        text = f"internal error: {type(exc).__name__}"
+    return redact(" ".join(text.split()), secret)
+
+
+@dataclass
+class Desk:
+    settings: Settings
+    inbox: Path | None = None
+    reports: Path | None = None
+    glossary_csv: str = ""  # the house glossary (serve --glossary), offered on every form
+    waiting: int = 0
+    llm: LLM | None = None
+    _lock: asyncio.Lock | None = field(default=None, repr=False)
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def open(self) -> None:
+        self.llm = open_llm(self.settings)
+        # One llama.cpp context answers one request at a time; an endpoint takes many.
+        self._lock = asyncio.Lock() if self.settings.backend is Backend.LOCAL else None
+
+    async def close(self) -> None:
+        if self.llm is not None:
+            await self.llm.aclose()
+            self.llm.close()
+            self.llm = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.settings.backend is Backend.LOCAL
+
+    def health(self) -> dict[str, Any]:
+        llm = self._llm()
+        endpoint = "embedded" if self.embedded else public_url(self.settings.base_url or "https://api.openai.com/v1")
+        return {"status": "ok", "backend": str(llm.backend), "model": llm.model, "endpoint": endpoint,
+                "waiting": self.waiting}  # fmt: skip
+
+    def _llm(self) -> LLM:
+        if self.llm is None:
+            raise DeskError(503, "the desk is starting; try again in a moment")
+        return self.llm
+
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Wait for the model's turn (the embedded one only); ``waiting`` counts who is queued."""
+        if self._lock is None:
+            yield
+            return
+        self.waiting += 1
+        queued = True
+        try:
+            async with self._lock:
+                self.waiting -= 1
+                queued = False
+                yield
+        finally:
+            if queued:
+                self.waiting -= 1
+
+    async def drive(self, steps: Steps[T]) -> T:
+        async with self.turn():
+            return await arun(steps, self._llm())
+
+    # -- input ----------------------------------------------------------------------------------
+
+    def article(self, text: Any, *, name: str = "pasted") -> Article:
+        if not isinstance(text, str) or not text.strip():
+            raise DeskError(400, "the text is empty: paste or upload an article")
+        data = text.encode("utf-8")
+        if len(data) > self.settings.max_input_bytes:
+            raise DeskError(413, f"the article is over the {self.settings.max_input_mb:g} MB limit")
+        return parse_article(data, name=name)
+
+    def glossary(self, csv: Any) -> Glossary | None:
+        if csv is None or (isinstance(csv, str) and not csv.strip()):
+            return None
+        if not isinstance(csv, str):
+            raise DeskError(400, "glossary must be CSV text: a header row of language codes, one term per row")
+        return parse_glossary(csv, name="the glossary")
+
+    # -- the tasks ------------------------------------------------------------------------------
+
+    async def summarise(self, article: Article, *, lang: str = "en", length: str = "short") -> SummaryOut:
+        _choose("lang", lang, LANGUAGES)
+        _choose("length", length, LENGTHS)
+        summary = await self.drive(summarise_steps(article, self._llm(), lang=lang, length=length))
+        return SummaryOut.of(summary)
+
+    async def translate(
+        self, article: Article, *, to: str, script: str = "cyrl", glossary: Glossary | None = None
+    ) -> TranslationOut:
+        _choose("to", to, TARGETS)
+        _choose("script", script, SCRIPTS)
+        steps = translate_steps(article, self._llm(), lang=to, script=script, glossary=glossary)
+        return TranslationOut.of(await self.drive(steps))
+
+    async def facts(self, article: Article, *, lang: str | None = None, glossary: Glossary | None = None) -> FactsOut:
+        if lang is not None:
+            _choose("lang", lang, LANGUAGES)
+        facts = await self.drive(facts_steps(article, self._llm(), lang=lang, glossary=glossary))
+        return facts.to_model()
+
+    # -- checks (no model; lingua and the dictionary cost a second of CPU: off the event loop) ----
+
+    async def check_translation(
+        self, source: Article, text: str, *, to: str, glossary: Glossary | None = None
+    ) -> CheckReportOut:
+        _choose("to", to, TARGETS)
+        if not text.strip():
+            raise DeskError(400, "the translation is empty")
+        checks = await asyncio.to_thread(
+            check_translation,
+            source_text(source),
+            text.strip(),
+            source_lang=source.language,
+            target_lang=to,
+            glossary=glossary,
+        )
+        return _report(source, to, checks, glossary)
+
+    async def check_summary(self, source: Article, text: str, *, lang: str, length: str = "short") -> CheckReportOut:
+        _choose("lang", lang, LANGUAGES)
+        _choose("length", length, LENGTHS)
+        if not text.strip():
+            raise DeskError(400, "the summary is empty")
+        checks = await asyncio.to_thread(check_summary, text.strip(), lang=lang, finish_reason="stop", length=length)
+        return _report(source, lang, checks, None)
+
+
+def _report(source: Article, lang: str, checks: Any, glossary: Glossary | None) -> CheckReportOut:
+    return CheckReportOut(
+        passed=not failed(list(checks)),
+        source=None,
+        translation=None,
+        source_language=source.language,
+        language=lang,
+        glossary=glossary.path if glossary else None,
+        checks=[CheckOut.of(c) for c in checks],
+    )
+
+
+def _choose(name: str, value: Any, known: Any) -> None:
+    if not isinstance(value, str) or value not in known:
+        raise DeskError(400, f"unknown {name} {value!r}; choose one of {', '.join(known)}")

@@ -1,0 +1,276 @@
+"""The editors' pages: start a task, review it, correct it, approve it, export it.
+
+    GET  /                      paste, upload or pick from the inbox; recent documents
+    POST /run                   start summarise | translate | facts on it -> /doc/{id}
+    GET  /doc/{id}              the review page (waits politely while the model works)
+    POST /doc/{id}/draft        save what the editor typed (the page does it on every edit)
+    POST /doc/{id}/recheck      save it and run the checks on it again
+    POST /doc/{id}/approve      check it, and store it with the editor's name and the time
+    GET  /doc/{id}/export.txt | export.json, GET /approvals.json
+
+Tasks run in the background so that a page can say "waiting for the embedded model" and reload
+itself until the answer is there; a restart marks a run it interrupted as failed (store.py).
+Every form post carries the CSRF token (security.py); every value reaches a page through a
+Jinja template with autoescape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..tasks.translate import source_text
+from ..text.articles import Article, article_files, parse_article
+from ..text.translit import to_latin
+from . import review
+from .api import read_body
+from .desk import Desk, DeskError, one_line
+from .security import check_csrf, csrf_token, set_csrf
+from .store import Doc, Store
+
+__all__ = ["read_form", "render", "routes", "start"]
+
+_FORM_SLACK = 256 * 1024
+
+
+def desk_of(request: Request) -> Desk:
+    desk: Desk = request.app.state.desk
+    return desk
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    token = csrf_token(request)
+    desk = desk_of(request)
+    html = request.app.state.templates.get_template(name).render(
+        csrf=token, desk=desk, auth=request.app.state.guard.token is not None, **context
+    )
+    return set_csrf(HTMLResponse(html, status_code=status), token)  # type: ignore[return-value]
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, size-limited like an article, refused without the page's CSRF token."""
+    limit = desk_of(request).settings.max_input_bytes + _FORM_SLACK
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        await read_body(request, limit)  # raises 413
+    form = await request.form(max_part_size=limit)
+    check_csrf(request, form.get("csrf"))
+    return form
+
+
+def typed(form: FormData, name: str = "text") -> str:
+    """A textarea's text: browsers post its line breaks as CRLF; the desk keeps LF, as files have."""
+    return str(form.get(name) or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)  # after a POST: the browser GETs the page
+
+
+def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]]) -> None:
+    """Run ``work`` in the background; its JSON (or its one-line failure) lands in the store."""
+    store, desk = store_of(request), desk_of(request)
+
+    async def job() -> None:
+        try:
+            if desk.embedded:
+                store.set_status(doc_id, "waiting")
+            out = await work()
+            store.finish(doc_id, out if isinstance(out, dict) else out.model_dump(mode="json"))
+        except Exception as exc:  # noqa: BLE001 - whatever failed is the document's one-line error
+            store.set_status(doc_id, "failed", error=one_line(exc, desk.settings.api_key))
+
+    task = asyncio.create_task(job())
+    request.app.state.tasks.add(task)
+    task.add_done_callback(request.app.state.tasks.discard)
+
+
+# -- start -------------------------------------------------------------------------------------
+
+
+async def index(request: Request) -> Response:
+    desk = desk_of(request)
+    inbox = [p.name for p in article_files(desk.inbox)] if desk.inbox and desk.inbox.is_dir() else []
+    return render(request, "index.html.j2", inbox=inbox, docs=store_of(request).recent())
+
+
+async def _article(request: Request, form: FormData) -> Article:
+    desk = desk_of(request)
+    upload, pick, text = form.get("file"), str(form.get("inbox") or ""), typed(form)
+    if isinstance(upload, UploadFile) and upload.filename:
+        data = await upload.read(desk.settings.max_input_bytes + 1)
+        if len(data) > desk.settings.max_input_bytes:
+            raise DeskError(413, f"{upload.filename} is over the {desk.settings.max_input_mb:g} MB limit")
+        return parse_article(data, name=upload.filename.rsplit(".", 1)[0])
+    if pick:
+        files = {p.name: p for p in article_files(desk.inbox)} if desk.inbox and desk.inbox.is_dir() else {}
+        if pick not in files:  # only names the inbox listed: never a path from the form
+            raise DeskError(400, f"{pick!r} is not in the inbox")
+        data = files[pick].read_bytes()
+        if len(data) > desk.settings.max_input_bytes:
+            raise DeskError(413, f"{pick} is over the {desk.settings.max_input_mb:g} MB limit")
+        return parse_article(data, name=files[pick].stem, path=pick)
+    return desk.article(text)
+
+
+async def run_task(request: Request) -> Response:
+    form = await read_form(request)
+    desk, store = desk_of(request), store_of(request)
+    article = await _article(request, form)
+    task = str(form.get("task") or "summarise")
+    glossary_csv = typed(form, "glossary")
+    glossary = desk.glossary(glossary_csv)
+    title = article.meta.title or article.path or article.body[:60].split("\n")[0]
+    work: Callable[[], Awaitable[Any]]
+    if task == "summarise":
+        lang, length = str(form.get("lang") or "en"), str(form.get("length") or "short")
+        params: dict[str, Any] = {"lang": lang, "length": length}
+        kind, source = "summary", article.text
+        work = lambda: desk.summarise(article, lang=lang, length=length)  # noqa: E731
+    elif task == "translate":
+        to, script = str(form.get("to") or "ru"), str(form.get("script") or "cyrl")
+        params = {"to": to, "script": script, "glossary": glossary_csv, "source_lang": article.language}
+        kind, source = "translation", source_text(article)
+        work = lambda: desk.translate(article, to=to, script=script, glossary=glossary)  # noqa: E731
+    elif task == "facts":
+        lang = str(form.get("lang") or article.language)
+        params = {"lang": lang, "glossary": glossary_csv}
+        kind, source = "facts", article.text
+        work = lambda: desk.facts(article, lang=lang, glossary=glossary)  # noqa: E731
+    else:
+        raise DeskError(400, f"unknown task {task!r}; choose summarise, translate or facts")
+    doc_id = store.create(kind=kind, title=title, source=source, params=params)
+    start(request, doc_id, work)
+    return back(f"/doc/{doc_id}")
+
+
+# -- review ------------------------------------------------------------------------------------
+
+
+def _doc(request: Request) -> Doc:
+    doc = store_of(request).get(request.path_params["doc"])
+    if doc is None:
+        raise DeskError(404, "no such document on this desk")
+    return doc
+
+
+def review_context(request: Request, doc: Doc) -> dict[str, Any]:
+    desk = desk_of(request)
+    context: dict[str, Any] = {"doc": doc, "approvals": store_of(request).approvals(doc.id)}
+    if doc.status != "done" or doc.result is None:
+        return context
+    if doc.kind == "translation":
+        glossary = desk.glossary(doc.params.get("glossary"))
+        left, right = review.translation_marks(
+            doc.source,
+            doc.output,
+            doc.checks,
+            glossary=glossary,
+            source_lang=doc.params.get("source_lang", "en"),
+            target_lang=doc.params.get("to", "ru"),
+        )
+        context["rows"] = review.rows(doc.source, left, doc.output, right)
+    elif doc.kind == "summary":
+        marks = review.summary_marks(doc.output, doc.checks)
+        context["left"] = [review.pieces(doc.source, s, []) for s in review.paragraphs(doc.source)]
+        context["right"] = [review.pieces(doc.output, s, marks) for s in review.paragraphs(doc.output)]
+    elif doc.kind == "facts":
+        lines, marks = review.evidence_marks(doc.result)
+        context["facts"] = lines
+        context["left"] = [review.layers(doc.source, s, marks) for s in review.paragraphs(doc.source)]
+    return context
+
+
+async def show(request: Request) -> Response:
+    doc = _doc(request)
+    if doc.kind == "digest":
+        return render(request, "digest.html.j2", **review_context(request, doc))
+    return render(request, "review.html.j2", **review_context(request, doc))
+
+
+async def _recheck(request: Request, doc: Doc, text: str) -> list[dict[str, Any]]:
+    desk = desk_of(request)
+    source = parse_article(doc.source.encode("utf-8"), name=doc.id)
+    if doc.kind == "translation":
+        glossary = desk.glossary(doc.params.get("glossary"))
+        report = await desk.check_translation(source, text, to=doc.params.get("to", "ru"), glossary=glossary)
+    elif doc.kind == "summary":
+        lang, length = doc.params.get("lang", "en"), doc.params.get("length", "short")
+        report = await desk.check_summary(source, text, lang=lang, length=length)
+    else:
+        raise DeskError(400, f"a {doc.kind} is not edited as text")
+    return [c.model_dump(mode="json") for c in report.checks]
+
+
+async def save_draft(request: Request) -> Response:
+    form = await read_form(request)
+    doc = _doc(request)
+    store_of(request).save_draft(doc.id, typed(form))
+    return Response(status_code=204)
+
+
+async def recheck(request: Request) -> Response:
+    form = await read_form(request)
+    doc = _doc(request)
+    text = typed(form)
+    store_of(request).save_draft(doc.id, text)  # first keep it: a failing check must not lose it
+    store_of(request).save_draft(doc.id, text, await _recheck(request, doc, text))
+    return back(f"/doc/{doc.id}#edit")
+
+
+async def approve(request: Request) -> Response:
+    form = await read_form(request)
+    doc = _doc(request)
+    text, editor = typed(form), " ".join(str(form.get("editor") or "").split())
+    if not editor:
+        raise DeskError(400, "say who approves: type your name beside the Approve button")
+    store = store_of(request)
+    store.save_draft(doc.id, text)
+    checks = await _recheck(request, doc, text)
+    store.save_draft(doc.id, text, checks)
+    # What is published: Kazakh Latin is the deterministic transliteration of the reviewed Cyrillic.
+    published = to_latin(text.strip()) if doc.params.get("script") == "latn" else text.strip()
+    store.approve(doc.id, text=published, editor=editor[:100], checks=checks)
+    return back(f"/doc/{doc.id}#approvals")
+
+
+async def export(request: Request) -> Response:
+    doc = _doc(request)
+    approved = store_of(request).approvals(doc.id)
+    if request.path_params["fmt"] not in ("txt", "json"):
+        raise DeskError(404, "export as .txt or .json")
+    if request.path_params["fmt"] == "txt":
+        if not approved:
+            raise DeskError(404, "nothing approved yet")
+        return PlainTextResponse(approved[0].text + "\n")
+    body = {"id": doc.id, "kind": doc.kind, "title": doc.title, "params": doc.params, "result": doc.result,
+            "draft": doc.draft, "approvals": [a.to_json() for a in approved]}  # fmt: skip
+    return Response(json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json")
+
+
+async def all_approvals(request: Request) -> Response:
+    return JSONResponse([a.to_json() for a in store_of(request).approvals()])
+
+
+routes = [
+    Route("/", index, methods=["GET"]),
+    Route("/run", run_task, methods=["POST"]),
+    Route("/doc/{doc}", show, methods=["GET"]),
+    Route("/doc/{doc}/draft", save_draft, methods=["POST"]),
+    Route("/doc/{doc}/recheck", recheck, methods=["POST"]),
+    Route("/doc/{doc}/approve", approve, methods=["POST"]),
+    Route("/doc/{doc}/export.{fmt:str}", export, methods=["GET"]),
+    Route("/approvals.json", all_approvals, methods=["GET"]),
+]

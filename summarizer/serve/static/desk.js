@@ -1,0 +1,56 @@
+// The desk's only script: save drafts as the editor types, remember the editor's name, and light
+// a fact's evidence when it is clicked. The pages work without it (Re-check saves too).
+"use strict";
+
+function saveDrafts() {
+  const form = document.getElementById("edit");
+  const text = document.getElementById("text");
+  const saved = document.getElementById("saved");
+  if (!form || !text) return;
+  let timer = null;
+  let pending = null;
+  const save = () => {
+    timer = null;
+    const body = new FormData();
+    body.append("csrf", form.elements.csrf.value);
+    body.append("text", text.value);
+    pending = fetch(form.dataset.draft, { method: "POST", body, credentials: "same-origin" })
+      .then((r) => { saved.textContent = r.ok ? "draft saved" : "draft NOT saved (" + r.status + ")"; })
+      .catch(() => { saved.textContent = "draft NOT saved (offline?)"; });
+  };
+  text.addEventListener("input", () => {
+    saved.textContent = "editing…";
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(save, 400);
+  });
+  // Leaving the page with an unsaved edit: send it now (keepalive outlives the page).
+  window.addEventListener("pagehide", () => {
+    if (!timer) return;
+    clearTimeout(timer);
+    const body = new FormData();
+    body.append("csrf", form.elements.csrf.value);
+    body.append("text", text.value);
+    fetch(form.dataset.draft, { method: "POST", body, credentials: "same-origin", keepalive: true });
+  });
+  const editor = document.getElementById("editor");
+  if (editor) {
+    editor.value = localStorage.getItem("desk-editor") || "";
+    editor.addEventListener("change", () => localStorage.setItem("desk-editor", editor.value));
+  }
+}
+
+function showEvidence() {
+  document.querySelectorAll("button.fact").forEach((button) => {
+    button.addEventListener("click", () => {
+      const id = button.dataset.fact;
+      document.querySelectorAll(".active").forEach((el) => el.classList.remove("active"));
+      button.classList.add("active");
+      const marks = Array.from(document.querySelectorAll("mark.evidence"))
+        .filter((m) => m.dataset.facts.split(" ").includes(id));
+      marks.forEach((m) => m.classList.add("active"));
+      if (marks.length) marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => { saveDrafts(); showEvidence(); });

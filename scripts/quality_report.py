@@ -61,6 +61,9 @@ class Tally:
     caught: int = 0
     false_alarms: int = 0
     flawed_caught: int = 0
+    caught_without_complete: int = 0  # caught by a check other than `complete` (the token limit)
+    per_fault: Counter[str] = field(default_factory=Counter)
+    per_fault_caught: Counter[str] = field(default_factory=Counter)
     per_check_bad: Counter[str] = field(default_factory=Counter)
     per_check_good: Counter[str] = field(default_factory=Counter)
     missed: list[str] = field(default_factory=list)
@@ -159,8 +162,17 @@ def summary_cases(name: str = "cases") -> list[Case]:
             source, source_lang = article.text, article.language
         label = "good" if row["label"] == "faithful" else "bad"
         cases.append(
-            Case(f"summaries-{name}", row["id"], label, "summary", source, row["summary"], source_lang, row["lang"],
-                 faults=(row["fault"],))  # fmt: skip
+            Case(
+                f"summaries-{name}",
+                row["id"],
+                label,
+                "summary",
+                source,
+                row["summary"],
+                source_lang,
+                row["lang"],
+                faults=(row["fault"],),
+            )  # fmt: skip
         )
     return cases
 
@@ -181,6 +193,25 @@ def judge(case: Case) -> list[Check]:
     return [c for c in checks if not c.passed]
 
 
+# The checks meant to see each labelled fault (real_outputs/README.md has the fault vocabulary).
+FAULT_CHECKS = {
+    "mangled_name": {"names"},
+    "dropped_name": {"names"},
+    "latin_left": {"latin_words", "untranslated"},
+    "mixed_script": {"mixed_script"},
+    "kyrgyz_like": {"kazakh_words", "language"},
+    "wrong_language": {"language", "kazakh_words", "vocabulary"},
+    "repetition": {"repeated_phrase", "no_repetition"},
+    "loop": {"no_repetition", "repeated_phrase"},
+    "scaffolding": {"no_scaffolding"},
+    "number_changed": {"numbers", "numbers_supported"},
+    "number_dropped": {"numbers"},
+    "truncated": {"complete", "length_ratio"},
+    "untranslated": {"untranslated", "latin_words", "language"},
+    "garbage": {"vocabulary", "kazakh_words", "language", "no_repetition"},
+}
+
+
 def tally(cases: Iterable[Case]) -> Tally:
     out = Tally()
     for case in cases:
@@ -189,6 +220,10 @@ def tally(cases: Iterable[Case]) -> Tally:
         if case.label == "bad":
             out.bad += 1
             out.caught += bool(bad)
+            out.caught_without_complete += bool(set(names) - {"complete"})
+            for fault in case.faults:
+                out.per_fault[fault] += 1
+                out.per_fault_caught[fault] += bool(set(names) & FAULT_CHECKS.get(fault, set(names)))
             out.per_check_bad.update(names)
             if not bad:
                 out.missed.append(f"{case.id} ({', '.join(case.faults)})")
@@ -217,6 +252,17 @@ def markdown(name: str, t: Tally) -> str:
     ]
     for check in sorted(set(t.per_check_bad) | set(t.per_check_good)):
         lines.append(f"| `{check}` | {t.per_check_bad[check]}/{t.bad} | {t.per_check_good[check]}/{t.good} |")
+    if t.per_fault and t.bad:
+        lines += [
+            "",
+            f"Caught by a check other than `complete`: {t.caught_without_complete}/{t.bad}.",
+            "",
+            "| labelled fault | outputs | caught by its own check(s) | check(s) |",
+            "| --- | --- | --- | --- |",
+        ]
+        for fault, count in sorted(t.per_fault.items(), key=lambda kv: -kv[1]):
+            own = ", ".join(f"`{c}`" for c in sorted(FAULT_CHECKS.get(fault, ()))) or "any"
+            lines.append(f"| {fault} | {count} | {t.per_fault_caught[fault]} | {own} |")
     if t.missed:
         lines += ["", "Missed: " + "; ".join(t.missed[:20])]
     if t.alarms:

@@ -22,7 +22,7 @@ def test_lead_and_own_headline() -> None:
     assert article_headline(article) == "N. Korea slams S. Korea for joint military drill, warns of consequences"
     text = lead(article)
     assert text.startswith("North Korea's official newspaper blasted") and text.endswith("later in the day.")
-    assert "N. Korea slams" not in text and "stupid\" acts. South Korea" in text  # two sentences
+    assert "N. Korea slams" not in text and 'stupid" acts. South Korea' in text  # two sentences
     assert article_headline(load_article(SEED)) is None  # the seed has no headline line
 
 

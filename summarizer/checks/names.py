@@ -155,8 +155,10 @@ def _keys(name: Name) -> list[str]:
                 changed = True
                 break
     # A final vowel is where Russian puts its case ending (Indonesia / Индонезии, Syria / Сирии).
+    # Only for a Latin source: between Russian and Kazakh a name keeps its letters (Пурво is not
+    # Пурварі).
     bare = keys[-1].rstrip("aeiouy")
-    if len(bare) >= 3 and bare != keys[-1]:
+    if len(bare) >= 3 and bare != keys[-1] and name.word.isascii():
         keys.append(bare)
     for exonym in EXONYMS.get(lowered.rstrip("'’s") if lowered.endswith(("'s", "’s")) else lowered, ()):
         keys.append(name_key(exonym))

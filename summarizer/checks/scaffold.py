@@ -22,6 +22,12 @@ __all__ = ["scaffolding", "scaffolding_check"]
 _PATTERNS = [
     # fences and role markers from the prompt or the chat template
     r"</?\s*(?:article|text|source|summary|translation|headline|instructions?|system|user|assistant)\s*>",
+    r"</?(?:pre|code|p|div|span|br|html|body|s|b|i)\s*/?>",  # markup a model leaks (</pre>)
+    # the prompt itself copied back
+    r"\byou are an? (?:professional|helpful|experienced|news)\b[^\n]{0,80}",
+    r"^\s*rules\s*:\s*$",
+    r"\b(?:translate|summari[sz]e) (?:this|the) (?:news item|article|text)(?: above)?\b",
+    r"\banswer with the (?:translation|summary|headline) only\b",
     r"<\|?(?:im_start|im_end|endoftext|eot_id)\|?>",
     r"^\s*(?:system|user|assistant)\s*:",
     # prefaces

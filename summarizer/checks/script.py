@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff]")  # Greek: a small model's λ inside a Cyrillic word
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,}s?|[A-Z][a-z]*[A-Z]\w*)$")  # NATO, BelTA, McDonald's is a name: see house list
@@ -81,7 +82,10 @@ def mixed_script_check(text: str) -> Check:
     mixed = [
         m
         for m in _WORD.finditer(text)
-        if any(_LATIN_LETTER.search(part) and _CYRILLIC_LETTER.search(part) for part in re.split(r"[-'’]", m.group()))
+        if any(
+            (_LATIN_LETTER.search(part) or _OTHER_SCRIPT.search(part)) and _CYRILLIC_LETTER.search(part)
+            for part in re.split(r"[-'’]", m.group())
+        )
     ]
     if mixed:
         return Check("mixed_script", False, f"{len(mixed)} words mix Latin and Cyrillic letters: {_listed(mixed)}",

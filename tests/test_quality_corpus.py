@@ -61,3 +61,9 @@ def test_real_model_outputs_labelled_bad_are_caught() -> None:
     if not t.bad:
         pytest.skip("tests/data/real_outputs has no labelled model outputs yet")
     assert t.recall >= 0.95, t.missed
+    # Each labelled fault caught by the check meant for it, not only by the token limit.
+    assert t.caught_without_complete >= 0.95 * t.bad
+    for fault, share in {"scaffolding": 0.95, "dropped_name": 0.9, "mangled_name": 0.7, "latin_left": 1.0,
+                         "mixed_script": 1.0, "wrong_language": 0.95, "repetition": 0.75}.items():  # fmt: skip
+        if t.per_fault[fault]:
+            assert t.per_fault_caught[fault] >= share * t.per_fault[fault], (fault, t.per_fault_caught[fault])

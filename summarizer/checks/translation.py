@@ -116,7 +116,7 @@ def real_output_checks(
         repeated_phrase_check(translation),
     ]
     if target_lang in ("ru", "kk"):
-        allowed = frozenset()
+        allowed: frozenset[str] = frozenset()
         if glossary is not None:
             allowed = frozenset(t.form(target_lang).casefold() for t in glossary.select(source, lang=source_lang,
                                                                                     target=target_lang))  # fmt: skip

@@ -95,3 +95,12 @@ def test_unsupported_names_across_scripts() -> None:
         "Гомеле"
     ]
     assert [n.word for n in unsupported_names("Bulegenov met KCNA reporters.", source)] == ["KCNA"]
+
+
+def test_a_hyphenated_asian_given_name_is_not_held_to_transliteration() -> None:
+    source = "The number of defectors has fallen since Kim Jong-un came to power, Park Byeong-seug said."
+    check = names_check(
+        source, "Число перебежчиков сократилось при Ким Чен Ыне, сообщил Пак Бён Сок.", source_lang="en"
+    )
+    assert check.passed, check.detail
+    assert not names_check(source, "Число перебежчиков сократилось, сообщил Бён Сок.", source_lang="en").passed

@@ -133,3 +133,9 @@ def test_marks_escape_the_text_and_say_why() -> None:
     assert html.startswith("&lt;b&gt;<mark title=")
     assert "&#34;Ямарт&#34; &lt;x&gt;" in html and ">Ямарт</mark> &amp; co" in html
     assert str(marked("abc", [Check("x", False, "", ((2, 9),))])) == "abc"  # a span off the text is ignored
+
+
+def test_a_one_word_brand_passes_only_where_the_source_uses_it_as_one() -> None:
+    source = "Thieves stole $26,750 from a Brink's worker, Lukashenko said."
+    assert latin_words_check("Воры похитили 26 750 долларов у сотрудника Brink's.", source=source).passed
+    assert not latin_words_check("Об этом сообщил Lukashenko.", source=source).passed

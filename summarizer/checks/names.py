@@ -66,6 +66,10 @@ _NOT_NAMES = (
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s+|\n\s*|[«\"“„'‘(]\s*|[-—–]\s+)$")
 _ACRONYM = re.compile(r"^(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,}|[A-Z]\w*[A-Z]\w*|[А-ЯЁ]\w*[А-ЯЁ]\w*)$")
 _PARTS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")  # the parts of a hyphenated name, each on its own
+# A hyphenated given name with a lower-case second part (Kim Jong-un, Park Byeong-seug): Korean
+# and Chinese names reach Russian through their own systems (Чен Ын, Бён Сок), not letter by
+# letter, so only the family name is held to the romanised comparison.
+_ASIAN_GIVEN = re.compile(r"[A-Z][a-z]+-[a-z]+\b")
 _LATIN_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _ENGLISH_SUFFIXES = ("ian", "ese", "ish", "an", "'s", "’s", "s")
 
@@ -94,6 +98,8 @@ def proper_names(text: str, *, institutions: bool = True) -> list[Name]:
         word = m.group()
         bare_word = re.sub(r"['’]s$", "", word)
         if "/" + word in text:  # HIV/Aids: an acronym written as a word, wherever it stands
+            continue
+        if _ASIAN_GIVEN.match(text, m.start()):
             continue
         if (
             _ACRONYM.match(bare_word)

@@ -133,6 +133,7 @@ def _runs(text: str, words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     return runs
 
 
+_ARTICLE_BEFORE = re.compile(r"(?:^|\W)(?:[Aa]n?|[Tt]he)\s+$")
 # What tells a person's name in English news: a title before it. (Not "said" after it:
 # companies and newspapers say things too.)
 _PERSON_BEFORE = re.compile(
@@ -143,20 +144,21 @@ _PERSON_BEFORE = re.compile(
 
 
 def _kept_brand(run: list[re.Match[str]], source: str) -> bool:
-    """A Latin name the press keeps as its owner writes it: two words or more, copied verbatim
-    from the source, where no title stands before it (a person: President, Ambassador ...), and
-    no word of it is a country or region (the press writes those in Cyrillic)."""
+    """A Latin name the press keeps as its owner writes it: copied verbatim from the source (two
+    words or more, or one word the source puts after an article), where no title stands before
+    it (a person: President, Ambassador ...), and no word of it is a country or region (the
+    press writes those in Cyrillic)."""
     from ..text.romanise import EXONYMS
 
-    if len(run) < 2 or not all(m.group()[0].isupper() or len(m.group()) <= 3 for m in run):
+    words = [re.sub(r"['’]s$", "", m.group()) for m in run]
+    if not all(w[0].isupper() or len(w) <= 3 for w in words) or any(w.casefold() in EXONYMS for w in words):
         return False
-    phrase = " ".join(m.group() for m in run)
-    if any(m.group().casefold() in EXONYMS for m in run):
+    hits = list(re.finditer(rf"(?<!\w){re.escape(' '.join(words))}(?:['’]s)?(?!\w)", source))
+    if not hits or any(_PERSON_BEFORE.search(source[max(0, h.start() - 30) : h.start()]) for h in hits):
         return False
-    hits = list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", source))
-    if not hits:
-        return False
-    return not any(_PERSON_BEFORE.search(source[max(0, h.start() - 30) : h.start()]) for h in hits)
+    # One word is a brand only where the source uses it as one, after an article ("a Brink's
+    # worker", "the Guardian"): a person or a country is never "a Lukashenko".
+    return len(run) >= 2 or all(_ARTICLE_BEFORE.search(source[max(0, h.start() - 5) : h.start()]) for h in hits)
 
 
 def _outside_runs(text: str, latin: list[re.Match[str]]) -> list[re.Match[str]]:

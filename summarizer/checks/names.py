@@ -17,6 +17,7 @@ word there counts when the text also capitalises it elsewhere), not an acronym (
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +50,14 @@ _INSTITUTIONS = frozenset(
     trade industry energy port railway railways airlines airport exchange stock market fund
     day week festival cinema championship games exhibition conference""".split()
 )
+# Kazakh (and Russian) title and institution words that formal style capitalises (Төтенше және
+# Өкілетті Елшісі, Атқару комитеті): stems, matched at the start of a lower-cased word.
+_CYRILLIC_TITLES = (
+    "елші", "төтенше", "өкілетті", "президент", "премьер", "министр", "төраға", "әкім", "депутат", "басшы",
+    "комитет", "басқарма", "департамент", "агенттік", "университет", "ұлттық", "мемлекеттік", "халықаралық",
+    "республика", "кеңес", "парламент", "мәжіліс", "сенат", "үкімет", "облыс", "аудан", "атқару", "чрезвычайн",
+    "полномочн", "посол", "председател", "губернатор", "мэр", "правительств", "исполнительн",
+)  # fmt: skip
 _NOT_NAMES = (
     _TITLES
     | _INSTITUTIONS
@@ -99,7 +108,7 @@ def proper_names(text: str, *, institutions: bool = True) -> list[Name]:
         bare_word = re.sub(r"['’]s$", "", word)
         if "/" + word in text:  # HIV/Aids: an acronym written as a word, wherever it stands
             continue
-        if _ASIAN_GIVEN.match(text, m.start()):
+        if _ASIAN_GIVEN.match(text, m.start()) or bare_word.casefold().startswith(_CYRILLIC_TITLES):
             continue
         if (
             _ACRONYM.match(bare_word)
@@ -198,18 +207,23 @@ def names_check(
                    for w in TERM.findall(t.form(source_lang))}  # fmt: skip
         names = [n for n in names if n.word.casefold() not in covered]
     candidates = _candidates(translation)
+    # A Russian, Kazakh or Belarusian source inflects its names too (Доманевскиймен, Белстаце):
+    # the target's form may be a stem of the source's.
+    inflected = source_lang in ("ru", "kk", "be", "uk")
     # One source name, one target name: each target word belongs to the source name it is most
     # like (the longer key on a tie), so Альберт cannot pass for both Aleksandr and Albert.
     # Names that share a stem (Kazakh, Kazakhstan) may share their target words.
     owner: dict[tuple[int, int], str] = {}
     for c in candidates:
-        scored = [(best_prefix_similarity(n.key, c.key), len(n.key), n.key) for n in names if names_match(n.key, c.key)]
+        scored = [
+            (best_prefix_similarity(n.key, c.key), len(n.key), n.key) for n in names if _same(n.key, c.key, inflected)
+        ]
         if scored:
             owner[(c.start, c.end)] = max(scored)[2]
     missing: list[tuple[Name, Name | None]] = []
     for name in names:
         keys = _keys(name)
-        exact = [c for c in candidates if names_match(name.key, c.key)]
+        exact = [c for c in candidates if _same(name.key, c.key, inflected)]
         if any(_related_keys(owner[(c.start, c.end)], name.key) for c in exact):
             continue
         if not exact and any(_found(keys, c) for c in candidates):
@@ -233,8 +247,22 @@ def names_check(
     )
 
 
+def _same(source_key: str, target_key: str, inflected: bool) -> bool:
+    if names_match(source_key, target_key):
+        return True
+    if not inflected:
+        return False
+    # The target's form may be the stem of the source's (Доманевский / Доманевскиймен), or the
+    # source's ending may have changed its last consonant (Белстаце / Белстате).
+    stems = [source_key[:-k] for k in (1, 2) if len(source_key) - k >= 5]
+    return names_match(target_key, source_key) or any(names_match(stem, target_key) for stem in stems)
+
+
 def _related_keys(a: str, b: str) -> bool:
-    return a.startswith(b) or b.startswith(a)
+    """Two source keys of one name: one extends the other (Kazakh, Kazakhstan) or they share the
+    stem and differ in an ending (Белстата, Белстаце)."""
+    shared = len(os.path.commonprefix([a, b]))
+    return a.startswith(b) or b.startswith(a) or shared >= max(4, min(len(a), len(b)) - 2)
 
 
 def _closest(name: Name, candidates: list[Name]) -> Name | None:

@@ -190,21 +190,32 @@ def kazakh_words_check(text: str) -> Check:
     return Check("kazakh_words", passed, detail, spans)
 
 
-def repeated_phrase_check(text: str, *, size: int = 4, copies: int = 3) -> Check:
-    """A phrase of ``size`` words said ``copies`` times or more, apart or together.
-
-    Honest news repeats a name, rarely four words in a row three times; a small model restates
-    its sentence ("The article is about ... The article is about ...").
-    """
+def _repeats(text: str, size: int) -> tuple[list[re.Match[str]], tuple[str, ...], list[int]]:
+    """The words of ``text``, its most repeated phrase of ``size`` words, and where each repeat starts."""
     words = list(TOKEN.finditer(text))
     where: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i in range(len(words) - size + 1):
         gram = tuple(w.group().casefold() for w in words[i : i + size])
         if any(len(g) > 2 for g in gram) and (not where[gram] or where[gram][-1] + size <= i):
             where[gram].append(i)
-    worst = max(where.items(), key=lambda item: len(item[1]), default=None)
-    if worst is None or len(worst[1]) < copies:
-        return Check("repeated_phrase", True, f"no phrase of {size} words comes {copies} times")
-    gram, starts = worst
+    gram, starts = max(where.items(), key=lambda item: len(item[1]), default=((), []))
+    return words, gram, starts
+
+
+def repeated_phrase_check(text: str, *, source: str = "", size: int = 4, copies: int = 3) -> Check:
+    """A phrase of ``size`` words said ``copies`` times or more, apart or together, and more
+    often than the source repeats any phrase of its own.
+
+    Honest news repeats a name, rarely four words in a row three times; a small model restates
+    its sentence ("The article is about ... The article is about ..."). A statistics item that
+    says "compared with January" three times is translated with three of them.
+    """
+    words, gram, starts = _repeats(text, size)
+    # A source that repeats a phrase lets its translation repeat one once more (a phrase the source
+    # varies, "ў/у параўнанні", the translation may say the same way three times).
+    in_source = len(_repeats(source, size)[2]) if source else 0
+    allowed = max(copies - 1, in_source + 1 if in_source >= 2 else 0)
+    if len(starts) <= allowed:
+        return Check("repeated_phrase", True, f"no phrase of {size} words comes more than {allowed} times")
     spans = tuple((words[i].start(), words[i + size - 1].end()) for i in starts)
     return Check("repeated_phrase", False, f"'{' '.join(gram)}' comes {len(starts)} times", spans)

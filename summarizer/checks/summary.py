@@ -48,7 +48,7 @@ def check_summary(
         from .script import repeated_phrase_check
 
         faithful = check_faithfulness(text, source, lang=lang, source_lang=source_lang or lang)
-        extra = (scaffolding_check(text, source), repeated_phrase_check(text), *faithful)
+        extra = (scaffolding_check(text, source), repeated_phrase_check(text, source=source), *faithful)
     return (
         _length_check(text, words, length),
         Check("not_empty", bool(words), f"{len(words)} words"),

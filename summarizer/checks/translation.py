@@ -113,7 +113,7 @@ def real_output_checks(
     checks = [
         names_check(source, translation, glossary=glossary, source_lang=source_lang, target_lang=target_lang),
         scaffolding_check(translation, source),
-        repeated_phrase_check(translation),
+        repeated_phrase_check(translation, source=source),
     ]
     if target_lang in ("ru", "kk"):
         allowed: frozenset[str] = frozenset()

@@ -30,6 +30,7 @@ demo: $(STAMP)
 	$(BIN)/summarizer summarise $(SEED)
 
 test: $(STAMP)
+	@command -v chromium >/dev/null || $(MAKE) --no-print-directory browser || echo "no chromium (needs root to install): the desk's browser tests will be skipped"
 	$(BIN)/python -m pytest -n auto
 
 clean:

@@ -128,6 +128,7 @@ def cli(base_url: str, texts: list[str], concurrency: int, work: Path) -> Callab
         "SUMMARIZER_CACHE_DIR": str(work / "cli-cache"),
     }
     env.pop("OPENAI_API_KEY", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a user's Python: compiled bytecode is kept and reused
     command = [str(Path(sys.executable).parent / "summarizer"), "batch", str(source), "--out", str(work / "cli-out")]
 
     def run() -> int:

@@ -53,6 +53,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="startup-") as cache:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
         env["SUMMARIZER_CACHE_DIR"] = cache  # the embedded default, an empty cache
+        # A user's Python keeps compiled bytecode (__pycache__); a sandbox that sets
+        # PYTHONDONTWRITEBYTECODE would make every run compile the package again.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         baseline = [timed([sys.executable, "-c", "import openai"], env)[0] for _ in range(args.runs)]
         rows = []
         for name, command in COMMANDS.items():

@@ -282,12 +282,11 @@ def _distinct(names: Iterable[Name]) -> list[Name]:
 def unsupported_names(summary: str, source: str) -> list[Name]:
     """Name words of ``summary`` that ``source`` does not name in any spelling or script."""
     # Capitalised words, and the parts of a hyphenated name (Byeong-seug)
-    capitalised = [c for c in _candidates(source) if c.word[0].isupper()]
-    candidates = [
-        c
-        for c in _candidates(source)
-        if (c.word[0].isupper() or source[c.start - 1 : c.start] == "-") and c.word.casefold() not in _NOT_NAMES
+    words = [  # built once: keying every word of the source is most of this check's cost
+        c for c in _candidates(source) if c.word[0].isupper() or source[c.start - 1 : c.start] == "-"
     ]
+    capitalised = [c for c in words if c.word[0].isupper()]
+    candidates = [c for c in words if c.word.casefold() not in _NOT_NAMES]
     missing = [
         Name(m.group(), m.start(), m.end(), m.group())
         for m in _LATIN_ACRONYM.finditer(summary)  # KCNA: an acronym is a name, and checkable as written

@@ -266,9 +266,9 @@ def number_spans(text: str, lang: str) -> list[tuple[int, int, Decimal]]:
     hits: list[tuple[int, int, Decimal]] = [
         (m.start(), m.end(), _value(m.group(), key)) for m in _NUMBER["en" if key == "en" else "local"].finditer(masked)
     ]
-    for pattern, value in _WORD_VALUES.get(key, {}).items():
-        words = re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", masked, re.IGNORECASE)
-        hits += [(m.start(), m.end(), Decimal(value)) for m in words]
+    words, values = _number_words(key)
+    if words is not None:
+        hits += [(m.start(), m.end(), Decimal(values[m.lastindex - 1])) for m in words.finditer(masked)]  # type: ignore[operator]
     for start, end, value in sorted(hits):
         for scale, power in _scales(key):
             hit = scale.match(masked, end)
@@ -277,6 +277,17 @@ def number_spans(text: str, lang: str) -> list[tuple[int, int, Decimal]]:
                 break
         found.append((start, end, value))
     return sorted(found)
+
+
+@cache
+def _number_words(key: str) -> tuple[re.Pattern[str] | None, tuple[int, ...]]:
+    """All number words of a language as one pattern (one scan of the text, not one per word);
+    the group that matched says which value."""
+    table = _WORD_VALUES.get(key, {})
+    if not table:
+        return None, ()
+    alternatives = "|".join(f"({pattern})" for pattern in table)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), tuple(table.values())
 
 
 def month_spans(text: str, lang: str) -> list[tuple[int, int, int]]:

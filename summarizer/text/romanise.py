@@ -126,8 +126,12 @@ _DIGRAPHS = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(word: str) -> str:
-    """The comparable skeleton of one word of a name: romanised, letters only, digraphs folded."""
+    """The comparable skeleton of one word of a name: romanised, letters only, digraphs folded.
+
+    Cached: the name checks key every word of a source (1,500 a wire item), and most words
+    recur from one article to the next (a batch keyed 75,000 words for 50 summaries)."""
     key = "".join(c for c in romanise(word) if c.isalpha() and c.isascii())
     if key.startswith("x"):  # pinyin x (Xiao, Xi) is Russian с
         key = "s" + key[1:]

@@ -282,8 +282,13 @@ def _distinct(names: Iterable[Name]) -> list[Name]:
 def unsupported_names(summary: str, source: str) -> list[Name]:
     """Name words of ``summary`` that ``source`` does not name in any spelling or script."""
     # Capitalised words, and the parts of a hyphenated name (Byeong-seug)
-    words = [  # built once: keying every word of the source is most of this check's cost
-        c for c in _candidates(source) if c.word[0].isupper() or source[c.start - 1 : c.start] == "-"
+    # Only capitalised words and the parts of hyphenated names: keying every word of the source
+    # was most of this check's cost.
+    words = [
+        Name(m.group(), m.start(), m.end(), name_key(m.group()))
+        for pattern in (TERM, _PARTS)
+        for m in pattern.finditer(source)
+        if len(m.group()) > 1 and (m.group()[0].isupper() or source[m.start() - 1 : m.start()] == "-")
     ]
     capitalised = [c for c in words if c.word[0].isupper()]
     candidates = [c for c in words if c.word.casefold() not in _NOT_NAMES]

@@ -211,6 +211,8 @@ def repeated_phrase_check(text: str, *, source: str = "", size: int = 4, copies:
     says "compared with January" three times is translated with three of them.
     """
     words, gram, starts = _repeats(text, size)
+    if len(starts) < copies:  # the usual case: no need to read the whole source for its repeats
+        return Check("repeated_phrase", True, f"no phrase of {size} words comes {copies} times or more")
     # A source that repeats a phrase lets its translation repeat one once more (a phrase the source
     # varies, "ў/у параўнанні", the translation may say the same way three times).
     in_source = len(_repeats(source, size)[2]) if source else 0

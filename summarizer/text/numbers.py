@@ -290,26 +290,22 @@ def _number_words(key: str) -> tuple[re.Pattern[str] | None, tuple[int, ...]]:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), tuple(table.values())
 
 
+@cache
+def _names_pattern(kind: str, key: str) -> re.Pattern[str]:
+    """A language's month (or weekday) names as one pattern; group N matched: month (day) N."""
+    patterns = (_MONTHS if kind == "months" else _WEEKDAYS)[key]
+    alternatives = "|".join(f"({pattern})" for pattern in patterns)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", 0 if key == "en" else re.IGNORECASE)
+
+
 def month_spans(text: str, lang: str) -> list[tuple[int, int, int]]:
     """Each month name of ``text`` with where it is: (start, end, month number 1-12)."""
-    key = _key(lang)
-    flags = 0 if key == "en" else re.IGNORECASE
-    return sorted(
-        (m.start(), m.end(), index + 1)
-        for index, pattern in enumerate(_MONTHS[key])
-        for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, flags)
-    )
+    return sorted((m.start(), m.end(), m.lastindex or 0) for m in _names_pattern("months", _key(lang)).finditer(text))
 
 
 def weekday_spans(text: str, lang: str) -> list[tuple[int, int, int]]:
     """Each weekday name of ``text`` with where it is: (start, end, 1 for Monday ... 7)."""
-    key = _key(lang)
-    flags = 0 if key == "en" else re.IGNORECASE
-    return sorted(
-        (m.start(), m.end(), index + 1)
-        for index, pattern in enumerate(_WEEKDAYS[key])
-        for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, flags)
-    )
+    return sorted((m.start(), m.end(), m.lastindex or 0) for m in _names_pattern("weekdays", _key(lang)).finditer(text))
 
 
 # Units the Russian and Kazakh press convert to metric: English unit pattern -> factor to metric.

@@ -281,25 +281,24 @@ def _distinct(names: Iterable[Name]) -> list[Name]:
 
 def unsupported_names(summary: str, source: str) -> list[Name]:
     """Name words of ``summary`` that ``source`` does not name in any spelling or script."""
-    # Capitalised words, and the parts of a hyphenated name (Byeong-seug)
-    # Only capitalised words and the parts of hyphenated names: keying every word of the source
-    # was most of this check's cost.
-    words = [
-        Name(m.group(), m.start(), m.end(), name_key(m.group()))
-        for pattern in (TERM, _PARTS)
-        for m in pattern.finditer(source)
-        if len(m.group()) > 1 and (m.group()[0].isupper() or source[m.start() - 1 : m.start()] == "-")
-    ]
-    capitalised = [c for c in words if c.word[0].isupper()]
-    candidates = [c for c in words if c.word.casefold() not in _NOT_NAMES]
     missing = [
         Name(m.group(), m.start(), m.end(), m.group())
         for m in _LATIN_ACRONYM.finditer(summary)  # KCNA: an acronym is a name, and checkable as written
         if m.group() not in source and m.group() not in source.replace(".", "")
     ]
-    for name in _distinct(proper_names(summary, institutions=False)):
-        if _common_russian_noun(name.word):
-            continue
+    names = [
+        n
+        for n in _distinct(proper_names(summary, institutions=False))
+        # A name the source writes as the summary does is named there: most names of a summary in
+        # the source's language, found without keying the source's words (the cost of a batch's checks).
+        if not _common_russian_noun(n.word) and not re.search(rf"(?<!\w){re.escape(n.word)}(?!\w)", source)
+    ]
+    if not names:
+        return missing
+    words = _source_words(source)
+    capitalised = [c for c in words if c.word[0].isupper()]
+    candidates = [c for c in words if c.word.casefold() not in _NOT_NAMES]
+    for name in names:
         keys = [name.key, *(name_key(e) for e in EXONYMS.get(name.word.casefold(), ()))]
         # The reverse direction too: a Russian summary's Китай for the source's China.
         reverse = [
@@ -313,6 +312,17 @@ def unsupported_names(summary: str, source: str) -> list[Name]:
             continue
         missing.append(name)
     return missing
+
+
+def _source_words(source: str) -> list[Name]:
+    """The source's capitalised words and the parts of its hyphenated names (Byeong-seug), keyed:
+    keying every word of the source was most of this check's cost."""
+    return [
+        Name(m.group(), m.start(), m.end(), name_key(m.group()))
+        for pattern in (TERM, _PARTS)
+        for m in pattern.finditer(source)
+        if len(m.group()) > 1 and (m.group()[0].isupper() or source[m.start() - 1 : m.start()] == "-")
+    ]
 
 
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})

@@ -120,6 +120,18 @@ def test_trailers(text: str, source: str | None, kept: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("ending", "source"),
+    [("\n\nSource: BELTA", "BelTA"), ("\n— Sputnik", "Sputnik"), (", сообщает пресс-служба Акорды.", "пресс-служба Акорды")],
+)
+def test_a_long_story_keeps_its_trailer_and_every_word_before_it(ending: str, source: str) -> None:
+    # The trailer is searched for near the end only: a long story must still give it up, whole.
+    story = " ".join(f"Sentence number {i} of a long story." for i in range(2000)) + " The end"
+    body, meta = split_header(story + ending)
+    assert meta.source == source
+    assert body == (story if ending.startswith("\n") else story + ending)
+
+
+@pytest.mark.parametrize(
     ("text", "date"),
     [
         ("25 октября", "--10-25"),

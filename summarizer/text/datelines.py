@@ -249,6 +249,8 @@ _ATTRIBUTION = re.compile(
     r"|деп\s+(?:хабарлайды|жазады)\s+(?P<kk>[^.,\n«»]{3,80}))\.\s*\Z"
 )
 
+_TRAILER_REACH = 600
+
 
 def parse_trailer(body: str, table: AgencyTable) -> tuple[str | None, int]:
     """The source a story credits at its end, and where the body ends.
@@ -257,15 +259,18 @@ def parse_trailer(body: str, table: AgencyTable) -> tuple[str | None, int]:
     ``..., сообщает пресс-служба Акорды.`` is part of a sentence, so it names the source and the
     sentence stays.
     """
-    line = _SOURCE_LINE.search(body)
+    # Each pattern ends the text (\Z) in under 200 characters: searched from the last few hundred,
+    # not tried at every position of a long story.
+    tail = max(0, len(body) - _TRAILER_REACH)
+    line = _SOURCE_LINE.search(body, tail)
     if line:
         raw = line.group("source").strip()
         known = table.find(raw)
         return (known.name if known else raw), line.start()
-    credit = _DASH_CREDIT.search(body)
+    credit = _DASH_CREDIT.search(body, tail)
     if credit and (known := table.find(credit.group("source"))):
         return known.name, credit.start()
-    said = _ATTRIBUTION.search(body)
+    said = _ATTRIBUTION.search(body, tail)
     if said:
         # Only an office that issues the news (a press service) or an agency: "сообщает издание
         # ABC Color" cites a newspaper inside the story and is no source line.

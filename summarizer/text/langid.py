@@ -125,13 +125,14 @@ def identify_language(text: str) -> Identified:
     if letters < _MIN_LETTERS:
         best = _lingua(sample)[0] if letters else UNDETERMINED
         return Identified(UNDETERMINED, 0.0, True, best, "too short")
-    words = LETTERS.findall(sample)
-    cyrillic = len(_cyrillic_words(sample)) / max(1, len(words))
+    words = LETTERS.findall(sample)  # once: a wire item's words, read by every test below
+    cyrillic_words = _cyrillic_words(sample, words)
+    cyrillic = len(cyrillic_words) / max(1, len(words))
     if 0.3 <= cyrillic <= 0.7 and len(words) >= 4:
         # Half Cyrillic, half Latin: a quote in another language, or two texts pasted together.
         best, confidence = _lingua(sample)
         return Identified(UNDETERMINED, min(confidence, 0.5), True, best, "mixed scripts")
-    known = _by_letters(sample)
+    known = _by_letters(sample, words, cyrillic_words)
     if known:
         return Identified(known, 0.99, False, known, "letters")
     best, confidence = _lingua(sample)
@@ -142,16 +143,16 @@ def identify_language(text: str) -> Identified:
     return Identified(UNDETERMINED if uncertain else best, confidence, uncertain, best, "lingua")
 
 
-def _by_letters(text: str) -> str | None:
+def _by_letters(text: str, all_words: list[str], words: list[str]) -> str | None:
+    """``all_words``: the letter words of ``text``; ``words``: those of them in Cyrillic."""
     lower = text.lower()
     present = set(lower)
-    words = _cyrillic_words(text)
-    if len(words) >= 0.5 * len(LETTERS.findall(text)):
+    if len(words) >= 0.5 * len(all_words):
         if present & _TAJIK and not present & frozenset("әұі"):
             return "tg" if "ҷ" in present or "ӣ" in present or "ӯ" in present else None
         if "ў" in present and present & frozenset("қғҳ"):
             return "uz"
-        if letter_share(text, KAZAKH_ONLY) >= 0.15 and not present & frozenset("ўїєґ"):
+        if _share(words, KAZAKH_ONLY) >= 0.15 and not present & frozenset("ўїєґ"):
             return "kk"
         if not present & (NOT_RUSSIAN | _TAJIK) and present & frozenset("ыэ") and not present & frozenset("ђјљњћџѓќѕ"):
             return "ru"
@@ -160,7 +161,7 @@ def _by_letters(text: str) -> str | None:
         return "uz"
     if "ň" in present and not present & frozenset("řěů"):
         return "tk"
-    latin = LETTERS.findall(lower)
+    latin = [w.lower() for w in all_words]
     if latin and "".join(latin).isascii():
         share = sum(w in _ENGLISH_WORDS for w in latin) / len(latin)
         if share >= 0.12:
@@ -210,15 +211,18 @@ def guess_language(text: str) -> Guess:
     return Guess(_CODES.get(best.language.name, best.language.name.lower()), float(best.value))
 
 
-def _cyrillic_words(text: str) -> list[str]:
+def _cyrillic_words(text: str, words: list[str] | None = None) -> list[str]:
     if not _CYRILLIC.search(text):  # English copy: one scan in C instead of a test per word
         return []
-    return [w for w in LETTERS.findall(text) if _CYRILLIC.search(w)]
+    return [w for w in (LETTERS.findall(text) if words is None else words) if _CYRILLIC.search(w)]
 
 
 def letter_share(text: str, letters: frozenset[str]) -> float:
     """Share of the Cyrillic words that contain at least one of ``letters``."""
-    words = _cyrillic_words(text)
+    return _share(_cyrillic_words(text), letters)
+
+
+def _share(words: list[str], letters: frozenset[str]) -> float:
     if not words:
         return 0.0
     return sum(1 for w in words if letters & set(w.lower())) / len(words)

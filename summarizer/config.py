@@ -151,13 +151,15 @@ _ENV_NAMES = {
     "SUMMARIZER_FROM": "mail_from",
     "SUMMARIZER_SMTP_URL": "smtp_url",
 }
-_PREFIXES = ("SUMMARIZER_", "OPENAI_")
-_current: dict[tuple[tuple[str, str], ...], Settings] = {}
+# What ``resolve`` reads from the environment: the key of ``current``'s cache. Asked for each
+# job of a batch (prompts, agencies), so it reads these few variables, not the whole environment.
+_WATCHED = (*_ENV_NAMES, "SUMMARIZER_CONFIG")
+_current: dict[tuple[str | None, ...], Settings] = {}
 
 
 def current() -> Settings:
     """The settings from the environment and the config file alone (no flags), cached per environment."""
-    key = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(_PREFIXES)))
+    key = tuple(map(os.environ.get, _WATCHED))
     settings = _current.get(key)
     if settings is None:
         settings = _current[key] = Settings.resolve()

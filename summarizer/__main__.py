@@ -1,5 +1,5 @@
 """``python -m summarizer`` is the ``summarizer`` command."""
 
-from .cli.main import main
+from .cli.main import program
 
-raise SystemExit(main())
+raise SystemExit(program())

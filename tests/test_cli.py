@@ -395,3 +395,27 @@ def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     )
     assert done.stdout == '{\n  "$defs'[:10]
     assert "error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_console_script_exits_with_mains_code_and_leaves_the_heap_to_the_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from summarizer.cli import main as cli
+
+    monkeypatch.setattr(cli, "main", lambda argv=None: 3)
+    try:
+        assert cli.program() == 3
+        assert gc.get_freeze_count() > 0  # the exit's collections will not walk this heap again
+    finally:
+        gc.unfreeze()
+
+
+def test_python_dash_m_is_the_console_script(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "summarizer", "inspect", str(missing)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "nowhere.txt" in done.stderr

@@ -208,6 +208,7 @@ def _templates() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("summarizer", "templates"),
         autoescape=True,  # every string shown is someone else's text
+        auto_reload=False,  # packaged templates do not change under a running batch: no stat per page
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -144,7 +144,8 @@ class Cache:
     ) -> str:
         if provenance not in PROVENANCES:
             raise ValueError(f"provenance must be one of {PROVENANCES}")
-        key = cache_key(request)
+        stored = canonical_json(request)  # once: it holds the whole article, and is hashed and kept
+        key = f"{KEY_VERSION}:{hashlib.sha256(stored.encode('utf-8')).hexdigest()}"
         when = created_at or datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
             self._db.execute(
@@ -154,7 +155,7 @@ class Cache:
                     task,
                     str(request.get("backend", "")),
                     str(request.get("model", "")),
-                    canonical_json(request),
+                    stored,
                     canonical_json(response),
                     provenance,
                     note,

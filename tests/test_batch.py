@@ -108,6 +108,55 @@ def test_one_failing_article_never_stops_the_others(tmp_path: Path, clean_env: P
     assert len(fake.requests) == 6  # a 400 is not retried; the bad files never reached the model
 
 
+def test_a_file_that_cannot_be_written_fails_its_job_alone(
+    tmp_path: Path, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import summarizer.batch.report as report
+
+    real_open = os.open
+
+    def refusing(path: Any, flags: int, mode: int = 0o777) -> int:
+        if "a002.summary" in str(path):
+            raise OSError(28, "No space left on device")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(report.os, "open", refusing)
+    with FakeOpenAI(lambda body: Reply(f"Summary {which(body)}.")) as fake:
+        results = batch(folder(tmp_path, 5), fake, clean_env, tmp_path / "out", concurrency=2)
+    status = {r.article: (r.status, r.error) for r in results}
+    out = tmp_path / "out" / "default"
+    assert status["a002"] == ("failed", f"cannot write {out / 'a002.summary.txt'}: No space left on device")
+    assert [a for a, (s, _) in status.items() if s == "done"] == ["a000", "a001", "a003", "a004"]
+    assert not list(out.glob(".*.tmp"))  # nothing half-written is left behind
+
+
+def test_a_slow_disk_holds_up_its_own_job_not_the_requests_in_flight(
+    tmp_path: Path, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import summarizer.batch.run as run
+
+    later_request = threading.Event()
+    real_write = run.write_atomic
+
+    def slow_for_the_first(path: Path, text: str) -> None:
+        if path.name.startswith("a000"):
+            # Blocks until the model is asked about another article: only possible if the
+            # event loop goes on sending while this write is stuck.
+            assert later_request.wait(timeout=20), "the loop waited on the disk"
+        real_write(path, text)
+
+    def reply(body: dict[str, Any]) -> Reply:
+        if which(body) >= 1:
+            later_request.set()
+        return Reply(f"Summary {which(body)}.")
+
+    monkeypatch.setattr(run, "write_atomic", slow_for_the_first)
+    with FakeOpenAI(reply) as fake:
+        results = batch(folder(tmp_path, 6), fake, clean_env, tmp_path / "out", concurrency=1)
+    assert [r.status for r in results] == ["done"] * 6
+    assert (tmp_path / "out/default/a000.summary.txt").read_text() == "Summary 0.\n"
+
+
 def test_a_429_holds_back_the_whole_batch(tmp_path: Path, clean_env: Path) -> None:
     paused: list[float] = []
 

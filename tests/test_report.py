@@ -11,6 +11,7 @@ from fakes import FakeOpenAI, Reply
 from test_batch import batch
 
 from summarizer.batch.report import ReportOut, write_atomic
+from summarizer.errors import UsageError
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -84,7 +85,7 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("summarizer.batch.report.os.replace", disk_full)  # fails after the new text is written
-    with pytest.raises(OSError):
+    with pytest.raises(UsageError, match=r"cannot write .*out\.txt: No space left on device"):
         write_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # and the temporary file is gone

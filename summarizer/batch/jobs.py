@@ -24,7 +24,7 @@ from .inputs import Input
 from .ledger import Ledger
 from .outlets import DEFAULT_OUTLET, Outlet
 from .registry import TaskContext, TaskName
-from .report import JobOutput, JobResult, write_atomic, write_page
+from .report import JobOutput, JobResult, render_page, write_atomic
 
 __all__ = ["BatchOptions", "Job", "Progress", "Runner", "Silent", "fingerprint", "group_by_input", "plan"]
 
@@ -99,6 +99,14 @@ def fingerprint(job: Job, article: Article, llm: LLM, prompts: str = "") -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Finished:
+    """A done job before it is recorded: its ``JobOutput`` and the (path, text) files it writes."""
+
+    result: JobOutput
+    files: tuple[tuple[Path, str], ...]
+
+
 # -- running -----------------------------------------------------------------------------------
 
 
@@ -129,15 +137,25 @@ class Runner:
         return self._record(result_of(job, "done", result=done, resumed=True))
 
     def succeed(self, job: Job, article: Article, fp: str, value: Any) -> JobResult:
+        done = self.finished(job, article, value)
+        for path, text in done.files:
+            write_atomic(path, text)
+        return self.record_done(job, fp, done)
+
+    def finished(self, job: Job, article: Article, value: Any) -> Finished:
+        """A finished job's output and page, rendered: ``files`` to write, then ``record_done``."""
         output = job.task.spec.output(value, job.context)
         relative = f"{job.outlet.name}/{job.stem()}{output.suffix}"
-        write_atomic(self.out / relative, output.content)
-        page = write_page(
-            self.out, outlet=job.outlet.name, stem=job.stem(), task=job.task.label, article=article, output=output
+        page, html = render_page(
+            outlet=job.outlet.name, stem=job.stem(), task=job.task.label, article=article, output=output
         )
         result = JobOutput.of(output, output_path=relative, page=page, header=article.meta.header_line)
-        self.ledger.finish(job.id, input=job.input.label, fingerprint=fp, result=result.to_json())
-        return self._record(result_of(job, "done", result=result))
+        return Finished(result, ((self.out / relative, output.content), (self.out / page, html)))
+
+    def record_done(self, job: Job, fp: str, done: Finished) -> JobResult:
+        """The ledger's word that ``job`` is done: only once its files are written."""
+        self.ledger.finish(job.id, input=job.input.label, fingerprint=fp, result=done.result.to_json())
+        return self._record(result_of(job, "done", result=done.result))
 
     def fail(self, job: Job, error: BaseException, fp: str = "") -> JobResult:
         message = _message(error, self.llm)

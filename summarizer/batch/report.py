@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from ..checks.marks import marked
 from ..checks.out import CheckOut
 from ..checks.verdict import Check, failed
+from ..errors import UsageError
 from ..llm.chat import Usage
 from ..text.articles import Article
 from .pricing import load_pricing
@@ -44,6 +45,7 @@ __all__ = [
     "ReportOut",
     "TotalsOut",
     "write_atomic",
+    "render_page",
     "write_page",
     "write_report",
     "write_report_files",
@@ -185,22 +187,28 @@ class ReportOut(BaseModel):
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all; a file system that refuses is a ``UsageError``
+    naming the file (a full disk, a read-only folder), which fails one job, not the batch."""
     # The temporary name is fixed per process (not mkstemp's random one): the ledger's lock means
-    # no other batch writes here, and a leftover from a killed run is swept at the next start.
+    # no other batch writes here, no two jobs write one path, and a leftover from a killed run is
+    # swept at the next start.
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     data = text.encode("utf-8")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @lru_cache(maxsize=1)
@@ -217,7 +225,13 @@ def _templates() -> jinja2.Environment:
 
 def write_page(out: Path, *, outlet: str, stem: str, task: str, article: Article, output: TaskOutput) -> str:
     """The side-by-side page of one job; returns its path relative to ``out``."""
-    relative = f"pages/{outlet}/{stem}.html"
+    relative, html = render_page(outlet=outlet, stem=stem, task=task, article=article, output=output)
+    write_atomic(out / relative, html)
+    return relative
+
+
+def render_page(*, outlet: str, stem: str, task: str, article: Article, output: TaskOutput) -> tuple[str, str]:
+    """(path relative to the batch folder, HTML) of one job's side-by-side page."""
     html = (
         _templates()
         .get_template("page.html.j2")
@@ -234,8 +248,7 @@ def write_page(out: Path, *, outlet: str, stem: str, task: str, article: Article
             judged_differs=output.judged is not None,
         )
     )
-    write_atomic(out / relative, html)
-    return relative
+    return f"pages/{outlet}/{stem}.html", html
 
 
 def build_report(

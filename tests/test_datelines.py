@@ -121,7 +121,11 @@ def test_trailers(text: str, source: str | None, kept: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("ending", "source"),
-    [("\n\nSource: BELTA", "BelTA"), ("\n— Sputnik", "Sputnik"), (", сообщает пресс-служба Акорды.", "пресс-служба Акорды")],
+    [
+        ("\n\nSource: BELTA", "BelTA"),
+        ("\n— Sputnik", "Sputnik"),
+        (", сообщает пресс-служба Акорды.", "пресс-служба Акорды"),
+    ],
 )
 def test_a_long_story_keeps_its_trailer_and_every_word_before_it(ending: str, source: str) -> None:
     # The trailer is searched for near the end only: a long story must still give it up, whole.

@@ -222,3 +222,18 @@ def test_an_answer_is_read_from_its_json(body: dict[str, object], expected: dict
 def test_anything_else_is_one_clear_error(body: object) -> None:
     with pytest.raises(OutputInvalid, match=r"127\.0\.0\.1:9/v1 answered with something that is not a chat completion"):
         parse_completion(body, model="m", endpoint=URL)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "trusts_cas"), [("http://127.0.0.1:8000/v1", False), ("https://gw.example/v1", True)]
+)
+def test_a_plain_http_endpoint_skips_the_ca_store_and_still_fails_closed(base_url: str, trusts_cas: bool) -> None:
+    import ssl
+
+    from summarizer.llm.sdk import SDK, _tls
+
+    settings = Settings(backend=Backend.OPENAI, model="m", base_url=base_url, api_key="sk-test")
+    sdk = SDK(settings, endpoint=base_url, local=None, http_client=None, async_http_client=None, sleep=None)
+    context = _tls(sdk._plain_http())  # what both SDK clients are built with
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert (context.cert_store_stats()["x509_ca"] > 0) is trusts_cas

@@ -122,7 +122,7 @@ class SDK:
                 http_client = (
                     httpx2.Client(transport=local.transport())
                     if local is not None
-                    else openai.DefaultHttpxClient(verify=_tls())
+                    else openai.DefaultHttpxClient(verify=_tls(self._plain_http()))
                 )
             self._sdk = openai.OpenAI(**self._sdk_options(), http_client=http_client)
         return self._sdk
@@ -134,10 +134,13 @@ class SDK:
                 http_client = (
                     httpx2.AsyncClient(transport=local.async_transport())
                     if local is not None
-                    else openai.DefaultAioHttpClient(verify=_tls())
+                    else openai.DefaultAioHttpClient(verify=_tls(self._plain_http()))
                 )
             self._async_sdk = openai.AsyncOpenAI(**self._sdk_options(), http_client=http_client)
         return self._async_sdk
+
+    def _plain_http(self) -> bool:
+        return self._local is None and (self.settings.base_url or "").lower().startswith("http://")
 
     def _sdk_options(self) -> dict[str, Any]:
         """What both SDK clients are built with; the SDK's own retries are off (tenacity's are on)."""
@@ -163,6 +166,10 @@ def _chat(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @cache
-def _tls() -> ssl.SSLContext:
+def _tls(plain_http: bool = False) -> ssl.SSLContext:
     # Loading the CA store costs 50 ms of CPU per client; the clients of one process share it.
+    # An http:// endpoint (vLLM, Ollama, llama.cpp on the local network) never needs it: its
+    # context verifies as strictly but trusts no one, so a TLS connection would fail, not pass.
+    if plain_http:
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     return httpx2.create_ssl_context()

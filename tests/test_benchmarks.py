@@ -20,6 +20,9 @@ def test_batch_throughput_runs_every_mode_and_reports_json(tmp_path: Path) -> No
     assert [rows[m]["requests"] for m in rows] == [12, 12, 12, 12, 12, 4]
     assert all(row["wall_s"] > 0 and row["cpu_ms_per_request"] > 0 for row in rows.values())
     assert rows["sequential"]["cpu_vs_sequential_sdk"] == 1.0
+    cli = rows["cli"]  # the shell's wall time, split: start-up, the requests, the tail
+    assert 0 < cli["to_first_request"] and 0 < cli["after_last_request"]
+    assert cli["to_first_request"] + cli["after_last_request"] < cli["wall_s"]
     assert "targets from the shell (efficiency >= 0.85" in done.stdout
     assert list(tmp_path.iterdir()) == []  # its work folder is cleaned up
 

@@ -176,6 +176,29 @@ def test_a_429_holds_back_the_whole_batch(tmp_path: Path, clean_env: Path) -> No
     assert report["totals"]["rate_limit_wait_seconds"] > 0
 
 
+def test_the_batch_hides_its_starting_heap_from_the_collector_and_gives_it_back(
+    tmp_path: Path, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import summarizer.batch.run as run
+
+    frozen_while_reporting: list[int] = []
+    real_report = run.write_report
+
+    def report(*args: Any, **kwargs: Any) -> Any:
+        frozen_while_reporting.append(gc.get_freeze_count())
+        return real_report(*args, **kwargs)
+
+    monkeypatch.setattr(run, "write_report", report)
+    before = gc.get_freeze_count()
+    with FakeOpenAI(lambda body: Reply(f"Summary {which(body)}.")) as fake:
+        results = batch(folder(tmp_path, 3), fake, clean_env, tmp_path / "out", concurrency=2)
+    assert [r.status for r in results] == ["done"] * 3
+    assert frozen_while_reporting[0] > before  # the report's many small objects trigger no full passes
+    assert gc.get_freeze_count() == before  # a long-lived caller (the desk) collects as before
+
+
 def test_a_rerun_does_only_what_is_left(tmp_path: Path, clean_env: Path) -> None:
     src, out = folder(tmp_path, 5), tmp_path / "out"
     with FakeOpenAI(lambda body: Reply(f"Summary {which(body)}.")) as fake:

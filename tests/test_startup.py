@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_CACHE, ROOT, SEED
 
-HEAVY = ("openai", "aiohttp", "httpx2", "llama_cpp", "trafilatura", "lingua", "pymorphy3", "summarizer.facts.schema")
+HEAVY = (
+    "openai",
+    "aiohttp",
+    "httpx2",
+    "llama_cpp",
+    "trafilatura",
+    "lingua",
+    "pymorphy3",
+    "summarizer.facts.schema",
+    "charset_normalizer",  # only for legacy-encoded copy
+)
 PROBE = """
 import json, sys
 from summarizer.cli.main import main

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
-
 from ..config import current
 from ..errors import InputError
 from .agencies import agencies
@@ -218,6 +216,8 @@ def decode(data: bytes, *, label: str) -> tuple[str, str]:
     bad = lenient.count("\ufffd")
     if bad <= max(3, len(lenient) // 200) and _looks_like_text(lenient):
         return lenient, f"utf-8 ({bad} invalid byte sequence(s) replaced)"
+    from charset_normalizer import from_bytes  # here: only legacy-encoded copy needs it (16 ms to import)
+
     best = from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
     if best is None or not _looks_like_text(str(best)):
         raise InputError(f"{label} is not text in UTF-8, cp1251 or KOI8-R (binary file?)")

@@ -116,7 +116,7 @@ def _hand_written_facts(cache: object) -> None:
             },
         },
         provenance="hand-written",
-        note="written by hand by the issue-4 engineer from the seed text: SmolLM2-135M cannot produce this JSON,"
+        note="written by hand from the seed text: SmolLM2-135M cannot produce this JSON,"
         " so the facts replay test needs a correct answer (tests/data/facts/seed_answer.json)",
     )
 

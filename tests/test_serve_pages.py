@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -329,3 +330,30 @@ def test_kazakh_latin_is_reviewed_in_cyrillic_and_approved_in_latin(model: FakeO
         done = desk.post(url + "/approve", data={"csrf": csrf(desk), "text": SEED_KK, "editor": "Dana"})
         assert done.status_code == 303
         assert desk.get(url + "/export.txt").text == to_latin(SEED_KK.strip()) + "\n"
+
+
+def test_a_run_still_waiting_on_the_model_when_the_desk_stops_is_interrupted_cleanly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    released = threading.Event()
+
+    def slow(body: dict[str, Any]) -> Any:
+        released.wait(20)  # the model is still thinking when the desk shuts down
+        return answer(body)
+
+    with FakeOpenAI(slow) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        with open_desk() as desk:
+            reply = desk.post("/run", data={"csrf": csrf(desk), "text": SEED.read_text(), "task": "summarise"})
+            url = reply.headers["location"]
+            for _ in range(200):  # until the request is at the model
+                if fake.requests:
+                    break
+                time.sleep(0.02)
+            assert fake.requests
+            tasks = desk.app.state.tasks
+        assert not tasks  # cancelled and awaited before the model client closed, not left to the collector
+        released.set()
+        with open_desk() as desk:
+            assert "interrupted by a server restart; run it again" in desk.get(url).text

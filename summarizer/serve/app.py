@@ -9,6 +9,7 @@ serve`` runs: the web stack is the ``[serve]`` extra.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -65,6 +66,13 @@ def create_app(
         try:
             yield
         finally:
+            # Runs still waiting on the model when the server stops are cancelled and awaited
+            # here, before the model client closes under them; the store marks them interrupted
+            # at the next start, so an editor sees "run it again", not a page stuck on "running".
+            pending = [task for task in app.state.tasks if not task.done()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
             await desk.close()
             app.state.store.close()
 

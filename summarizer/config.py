@@ -37,6 +37,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,18 @@ def current() -> Settings:
     if settings is None:
         settings = _current[key] = Settings.resolve()
     return settings
+
+
+def prompts_dir() -> Path:
+    """The prompt templates in use: ``Settings.prompts_dir``, else the packaged ones."""
+    return current().prompts_dir or _packaged_prompts()
+
+
+@lru_cache(maxsize=1)
+def _packaged_prompts() -> Path:  # asked on every render: a batch renders thousands
+    package = Path(__file__).resolve().parent  # summarizer/
+    packaged = package / "prompts"
+    return packaged if packaged.is_dir() else package.parent / "prompts"
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:

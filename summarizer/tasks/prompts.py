@@ -16,12 +16,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from ..config import current
+from ..config import prompts_dir
 from ..errors import UsageError
 from .choices import LANGUAGES, LENGTHS, SOURCE_LANGUAGES, source_name
 
@@ -34,23 +33,12 @@ class Prompt:
     messages: tuple[dict[str, str], ...]
 
 
-def prompts_dir() -> Path:
-    return current().prompts_dir or _packaged_prompts()
-
-
 def prompts_version() -> str:
     """One hash of every template in use: a batch redoes its finished jobs when a prompt changed."""
     digest = hashlib.sha256()
     for path in sorted(prompts_dir().glob("*.j2")):
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
-
-
-@lru_cache(maxsize=1)
-def _packaged_prompts() -> Path:  # asked on every render: a batch renders thousands
-    package = Path(__file__).resolve().parent.parent  # summarizer/
-    packaged = package / "prompts"
-    return packaged if packaged.is_dir() else package.parent / "prompts"
 
 
 _ARTICLE_CLOSE = re.compile(r"</?\s*article\s*>", re.IGNORECASE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from summarizer.checks.marks import marked
@@ -139,3 +141,30 @@ def test_a_one_word_brand_passes_only_where_the_source_uses_it_as_one() -> None:
     source = "Thieves stole $26,750 from a Brink's worker, Lukashenko said."
     assert latin_words_check("Воры похитили 26 750 долларов у сотрудника Brink's.", source=source).passed
     assert not latin_words_check("Об этом сообщил Lukashenko.", source=source).passed
+
+
+# Recorded from SmolLM2-135M (the embedded model), `summarizer summarise seeds/001_long_energy_forum.txt`,
+# 2026-12-01: asked to combine the summaries of the story's two parts, it wrote this.
+LONG_SEED_SUMMARY = (
+    "The article above is part 1 of 2 of a longer article. It discusses the future of coal generation in "
+    "Kazakhstan, focusing on renewable energy and the challenges of implementing new technologies."
+)
+
+
+def test_an_answer_that_echoes_our_prompt_is_scaffolding_whatever_the_wording() -> None:
+    check = scaffolding_check(LONG_SEED_SUMMARY, "PAVLODAR. KAZINFORM Kazakhstan will need to attract ...")
+    assert not check.passed
+    assert LONG_SEED_SUMMARY[slice(*check.spans[0])] == "The article above is part"
+    # what the source says itself is news, not an echo
+    assert scaffolding_check(LONG_SEED_SUMMARY, "... as the article above is part of a series ...").passed
+
+
+def test_the_echo_follows_the_prompt_templates_in_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = "Write it the way a wire reporter would: the akimat opened the bridge."
+    assert scaffolding_check(answer).passed  # the packaged prompts say no such thing
+    (tmp_path / "summarise.j2").write_text(
+        "{% block user %}{{ body }}\nWrite it the way a wire reporter would, in {{ language_name }}.{% endblock %}"
+    )
+    monkeypatch.setenv("SUMMARIZER_PROMPTS_DIR", str(tmp_path))
+    check = scaffolding_check(answer)
+    assert not check.passed and answer[slice(*check.spans[0])] == "Write it the way a wire reporter would"

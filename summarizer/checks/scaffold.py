@@ -9,12 +9,20 @@ The patterns are anchored to how these phrases open an answer or a sentence, in 
 languages the tool writes: "The article is about floods" opens many honest English summaries
 of a report *about an article*, so only the meta forms ("the article is between / no longer
 than / should", "this summary", "in N words") count.
+
+Beside the patterns, any five words in a row that the prompt templates in use say (their
+literal text, outside the Jinja tags) are scaffolding: a small model that copies "The article
+above is part 1 of 2 of a longer article" into its summary of a long story is echoing our own
+instructions, whatever the wording of the prompts at the time.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
+from ..config import prompts_dir
 from .verdict import Check
 
 __all__ = ["scaffolding", "scaffolding_check"]
@@ -54,9 +62,48 @@ _PATTERNS = [
 _SCAFFOLD = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.MULTILINE)
 
 
+_ECHO_WORDS = 5  # "in the article above" is four; no template sentence of five words is news copy
+_WORD = re.compile(r"\w+")
+_JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+
+
 def scaffolding(text: str) -> list[tuple[int, int]]:
-    """Spans of prompt scaffolding in ``text``."""
-    return [(m.start(), m.end()) for m in _SCAFFOLD.finditer(text) if m.group().strip()]
+    """Spans of prompt scaffolding in ``text``: the patterns above, and runs of words that the
+    prompt templates in use say."""
+    spans = [(m.start(), m.end()) for m in _SCAFFOLD.finditer(text) if m.group().strip()]
+    return _merged(spans + _echoes(text, _prompt_phrases(str(prompts_dir()))))
+
+
+def _echoes(text: str, phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int]]:
+    words = list(_WORD.finditer(text))
+    keys = [w.group().casefold() for w in words]
+    return [
+        (words[i].start(), words[i + _ECHO_WORDS - 1].end())
+        for i in range(len(words) - _ECHO_WORDS + 1)
+        if tuple(keys[i : i + _ECHO_WORDS]) in phrases
+    ]
+
+
+@lru_cache(maxsize=4)
+def _prompt_phrases(directory: str) -> frozenset[tuple[str, ...]]:
+    """Every run of five words in the literal text of the templates in ``directory`` (not across
+    a Jinja tag: what a tag puts there differs from one request to the next)."""
+    phrases: set[tuple[str, ...]] = set()
+    for template in Path(directory).glob("*.j2"):
+        for literal in _JINJA.split(template.read_text(encoding="utf-8")):
+            words = [w.casefold() for w in _WORD.findall(literal)]
+            phrases.update(tuple(words[i : i + _ECHO_WORDS]) for i in range(len(words) - _ECHO_WORDS + 1))
+    return frozenset(phrases)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def scaffolding_check(text: str, source: str = "") -> Check:

@@ -23,7 +23,7 @@ def summarise_command(args: argparse.Namespace) -> int:
         embedded_notice(llm, args, "tiny")
         summary = summarise(article, llm, lang=args.lang, length=args.length)
     if args.json:
-        from .output import SummaryOut  # pydantic models only for --json
+        from ..output.shapes import SummaryOut  # pydantic models only for --json
 
         print(SummaryOut.of(summary).model_dump_json(indent=2))
     else:
@@ -39,7 +39,7 @@ def translate_command(args: argparse.Namespace) -> int:
         embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks")
         result = translate(article, llm, lang=args.lang, script=args.script, glossary=glossary)
     if args.json:
-        from .output import TranslationOut
+        from ..output.shapes import TranslationOut
 
         print(TranslationOut.of(result).model_dump_json(indent=2))
     else:

@@ -78,7 +78,7 @@ def report(checks: Sequence[Check], *, json_out: bool, **fields: Any) -> int:
     bad = failed(checks)
     if json_out:
         from ..checks.out import CheckOut  # pydantic only for --json
-        from .output import CheckReportOut
+        from ..output.shapes import CheckReportOut
 
         out = CheckReportOut(passed=not bad, checks=[CheckOut.of(c) for c in checks], **fields)
         print(out.model_dump_json(indent=2))

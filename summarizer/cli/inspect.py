@@ -10,9 +10,9 @@ import argparse
 
 from ..config import Settings
 from ..llm.plan import planning_model
+from ..output.shapes import InspectOut
 from ..tasks.inspect import Inspection, inspect_article
 from ..text.articles import load_article
-from .output import InspectOut
 
 __all__ = ["inspect_command", "render"]
 

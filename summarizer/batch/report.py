@@ -44,9 +44,8 @@ __all__ = [
     "JobResult",
     "ReportOut",
     "TotalsOut",
-    "write_atomic",
     "render_page",
-    "write_page",
+    "write_atomic",
     "write_report",
     "write_report_files",
 ]
@@ -221,13 +220,6 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def write_page(out: Path, *, outlet: str, stem: str, task: str, article: Article, output: TaskOutput) -> str:
-    """The side-by-side page of one job; returns its path relative to ``out``."""
-    relative, html = render_page(outlet=outlet, stem=stem, task=task, article=article, output=output)
-    write_atomic(out / relative, html)
-    return relative
 
 
 def render_page(*, outlet: str, stem: str, task: str, article: Article, output: TaskOutput) -> tuple[str, str]:

@@ -56,8 +56,11 @@ def canonical_json(value: Any) -> str:
 
 
 def cache_key(request: Mapping[str, Any]) -> str:
-    digest = hashlib.sha256(canonical_json(request).encode("utf-8")).hexdigest()
-    return f"{KEY_VERSION}:{digest}"
+    return _key(canonical_json(request))
+
+
+def _key(canonical: str) -> str:
+    return f"{KEY_VERSION}:{hashlib.sha256(canonical.encode('utf-8')).hexdigest()}"
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ class Cache:
         if provenance not in PROVENANCES:
             raise ValueError(f"provenance must be one of {PROVENANCES}")
         stored = canonical_json(request)  # once: it holds the whole article, and is hashed and kept
-        key = f"{KEY_VERSION}:{hashlib.sha256(stored.encode('utf-8')).hexdigest()}"
+        key = _key(stored)
         when = created_at or datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
             self._db.execute(

@@ -277,6 +277,22 @@ def test_command_names_failed_inputs_and_exits_1(
     assert "Traceback" not in err
 
 
+def test_outputs_the_disk_refuses_are_one_line_each_and_exit_1(
+    server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "default").write_text("a file where the outlet's folder should be\n")
+    code = main(["batch", str(folder(tmp_path, 2)), "--out", str(out)])
+    _, err = capsys.readouterr()
+    assert code == 1
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("summarizer: error: 2 job(s) not done, from 2 input(s)")
+    assert f"cannot write {out / 'default' / 'a000.summary.txt'}" in last
+    assert "Traceback" not in err and "internal error" not in err
+    assert (out / "report.json").is_file()  # the report still says what failed and why
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [

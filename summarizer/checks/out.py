@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .verdict import Check
+from .verdict import Check, Finding, Severity
 
-__all__ = ["CheckOut"]
+__all__ = ["CheckOut", "FindingOut"]
+
+
+class FindingOut(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: str
+    severity: Severity
+    message: str
+    span: tuple[int, int] | None = None  # offsets into the judged text
+    source_span: tuple[int, int] | None = None  # offsets into the source article
+    expected: str | None = None
+    found: str | None = None
+
+    @classmethod
+    def of(cls, finding: Finding) -> FindingOut:
+        return cls(**finding.as_dict())
+
+    def value(self) -> Finding:
+        return Finding.from_dict(self.model_dump())
 
 
 class CheckOut(BaseModel):
@@ -15,7 +33,18 @@ class CheckOut(BaseModel):
     passed: bool
     detail: str
     spans: list[tuple[int, int]] = Field(default_factory=list)  # offsets into the judged text
+    findings: list[FindingOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, check: Check) -> CheckOut:
-        return cls(name=check.name, passed=check.passed, detail=check.detail, spans=list(check.spans))
+        return cls(
+            name=check.name,
+            passed=check.passed,
+            detail=check.detail,
+            spans=list(check.spans),
+            findings=[FindingOut.of(f) for f in check.findings],
+        )
+
+    def value(self) -> Check:
+        """Back to the library's value (a report read by the desk, a ledger row)."""
+        return Check(self.name, self.passed, self.detail, tuple(self.spans), tuple(f.value() for f in self.findings))

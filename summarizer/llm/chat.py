@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncCompleter",
+    "Capabilities",
+    "EMBEDDED",
+    "capabilities_of",
     "ChatRequest",
     "ChatResult",
     "Completer",
@@ -32,6 +35,39 @@ __all__ = [
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a model can do, as the code above the seam needs to know it.
+
+    The batch, the desk, the digest and facts ask these questions instead of asking which backend
+    they talk to: so a second embedded engine, or a small model on a server, is one more value here
+    and not a new branch in every caller.
+    """
+
+    # One request at a time (one llama.cpp context): callers queue instead of sending in parallel.
+    serial: bool = False
+    # The server constrains decoding to the response's JSON schema (OpenAI, vLLM, llama.cpp).
+    structured_output: bool = True
+    # The response schema is sent beside the prompt and counted against the context by the server
+    # (OpenAI's structured outputs); a grammar-constrained local model does not read it as tokens.
+    schema_in_prompt: bool = True
+    # A model too small for the harder tasks to be worth asking by default (facts in a digest), and
+    # whose Russian and Kazakh are expected to fail their checks: the CLI says so.
+    tiny: bool = False
+    # Answers cost money per token (the batch's price estimate); the embedded model costs nothing.
+    priced: bool = True
+    # Where answers come from, for people: "embedded", or the endpoint's public URL.
+    where: str = ""
+
+
+EMBEDDED = Capabilities(serial=True, schema_in_prompt=False, tiny=True, priced=False, where="embedded")
+
+
+def capabilities_of(backend: Backend, endpoint: str) -> Capabilities:
+    """The one place that turns which backend into what it can do."""
+    return EMBEDDED if backend is Backend.LOCAL else Capabilities(where=endpoint)
+
+
 class ModelInfo(Protocol):
     """What a task asks of a model while planning its requests; it never calls it."""
 
@@ -40,6 +76,9 @@ class ModelInfo(Protocol):
 
     @property
     def backend(self) -> Backend: ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
 
     def counter(self) -> TokenCounter: ...
 

@@ -20,7 +20,7 @@ from ..config import Backend, CacheMode, Settings
 from ..errors import CacheMiss
 from ..redact import public_url, redact
 from .cache import Cache, cache_key
-from .chat import OPENAI_DEFAULT_URL, ChatRequest, ChatResult, Usage
+from .chat import OPENAI_DEFAULT_URL, Capabilities, ChatRequest, ChatResult, Usage, capabilities_of
 from .tokens import TokenCounter, context_window, counter_for_model
 
 if TYPE_CHECKING:
@@ -71,6 +71,10 @@ class LLM:
         if self._local is not None:
             return "embedded"
         return public_url(self.settings.base_url or OPENAI_DEFAULT_URL)
+
+    @cached_property
+    def capabilities(self) -> Capabilities:
+        return capabilities_of(self.backend, self.endpoint)
 
     def counter(self) -> TokenCounter:
         if self._local is not None:

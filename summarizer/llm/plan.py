@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..config import DEFAULT_OPENAI_MODEL, Backend, Settings
 from ..errors import LocalModelUnavailable
+from .chat import Capabilities, capabilities_of
 from .tokens import TokenCounter, context_window, counter_for_model
 
 __all__ = ["PlanningModel", "planning_model"]
@@ -25,6 +26,10 @@ class PlanningModel:
     backend: Backend
     context: int
     tokens: TokenCounter
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return capabilities_of(self.backend, "")
 
     def counter(self) -> TokenCounter:
         return self.tokens

@@ -59,7 +59,7 @@ def test_map_reduce_takes_one_batch_per_level(tmp_path: Path, clean_env: Path) -
         opts = BatchOptions(out=tmp_path / "out", openai_batch=True, poll_seconds=0)
         with llm_for(fake, clean_env, context_tokens=2000) as llm:
             (result,) = run_batch(plan(find_inputs(str(src)), opts.outlets), llm, opts)
-    assert result.status == "done" and result.result is not None and result.result.calls == len(fake.batch_lines) > 2
+    assert result.status == "done" and result.result is not None and result.result.made.calls == len(fake.batch_lines) > 2
     assert [r.path for r in fake.requests].count("/v1/batches") == 2  # the parts, then the combine
     assert (tmp_path / "out/default/long.summary.txt").read_text() == "Combined.\n"
 

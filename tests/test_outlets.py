@@ -35,7 +35,7 @@ def test_outlets_file_is_read_with_defaults_and_relative_glossary(tmp_path: Path
     assert [t.label for t in ru.task_names()] == ["summary", "summary:en"]
     assert (kk.script, kk.tasks, kk.summary_length) == ("latn", ("summary",), "short")
     assert [t.label for t in kk.task_names(("summary:ru",))] == ["summary:ru"]  # --tasks replaces the list
-    assert DEFAULT_OUTLET.context().language == "en"
+    assert (DEFAULT_OUTLET.params().lang, DEFAULT_OUTLET.params().outlet) == ("en", "default")
 
 
 @pytest.mark.parametrize(

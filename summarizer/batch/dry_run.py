@@ -56,7 +56,7 @@ def dry_run(jobs: Sequence[Job], llm: LLM, *, pricing: Pricing, batch_api: bool 
         for job in group:
             estimate.jobs += 1
             try:
-                run(job.task.spec.steps(article, llm, job.context), stand_in)
+                run(job.task.spec.steps(article, llm, job.params), stand_in)
             except Exception as exc:
                 estimate.failed[job.input.label] = str(exc)
     usage = Usage(estimate.prompt_tokens, estimate.max_completion_tokens)

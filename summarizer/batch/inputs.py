@@ -33,6 +33,12 @@ class Input:
     offset: int = -1  # JSONL: byte offset of the line; -1 for a whole file
     problem: str = ""  # known bad before reading (a broken JSONL line)
 
+    @property
+    def source(self) -> str:
+        """Where to read it again (the desk reopening a job): the absolute path, ``:LINE`` for JSONL."""
+        where = str(self.path.resolve())
+        return f"{where}:{self.line}" if self.offset >= 0 else where
+
     def load(self) -> Article:
         if self.problem:
             raise InputError(self.problem)

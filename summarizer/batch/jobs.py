@@ -1,6 +1,6 @@
 """What a batch job is, how a batch plans them, and the bookkeeping every driver shares.
 
-A *job* is one article, one outlet, one task (``registry.py``). ``plan`` makes the jobs; a
+A *job* is one article, one outlet, one task (``output/tasks.py``). ``plan`` makes the jobs; a
 ``Runner`` records each one's outcome (the ledger, the output file and page, the progress); the
 drivers (``run.py`` on the async client, ``openai_batch.py`` on the Batch API, ``dry_run.py``
 with stand-in answers) all work through it.
@@ -17,13 +17,13 @@ from typing import Any, Protocol
 from ..errors import SummarizerError
 from ..llm.client import LLM
 from ..llm.steps import Steps
+from ..output.tasks import TaskName, TaskParams
 from ..redact import redact
 from ..tasks.prompts import prompts_version
 from ..text.articles import Article
 from .inputs import Input
 from .ledger import Ledger
 from .outlets import DEFAULT_OUTLET, Outlet
-from .registry import TaskContext, TaskName
 from .report import JobOutput, JobResult, render_page, write_atomic
 
 __all__ = ["BatchOptions", "Job", "Progress", "Runner", "Silent", "fingerprint", "group_by_input", "plan"]
@@ -34,7 +34,7 @@ class Job:
     input: Input
     outlet: Outlet
     task: TaskName
-    context: TaskContext
+    params: TaskParams
 
     @property
     def id(self) -> str:
@@ -82,12 +82,15 @@ class Silent:
 
 def plan(inputs: Iterable[Input], outlets: Sequence[Outlet], tasks: tuple[str, ...] | None = None) -> list[Job]:
     """Every input for every outlet, with the outlet's tasks (``tasks`` replaces them when given)."""
-    per_outlet = [(o, [(t, t.context(o.context())) for t in o.task_names(tasks)]) for o in outlets]
+    per_outlet = []
+    for outlet in outlets:
+        base = outlet.params()
+        per_outlet.append((outlet, [(t, t.params(base)) for t in outlet.task_names(tasks)]))
     return [
-        Job(input=i, outlet=outlet, task=task, context=context)
+        Job(input=i, outlet=outlet, task=task, params=params)
         for i in inputs
         for outlet, named in per_outlet
-        for task, context in named
+        for task, params in named
     ]
 
 
@@ -95,7 +98,7 @@ def fingerprint(job: Job, article: Article, llm: LLM, prompts: str = "") -> str:
     """What makes a finished job still valid: the text, the task, the outlet's settings, the model
     and how it samples, and the prompts (``prompts_version``: read once per batch, not per job)."""
     sampling = repr((llm.settings.temperature, llm.settings.seed))
-    parts = [article.text, job.task.label, repr(job.context), llm.backend, llm.endpoint, llm.model, sampling, prompts]
+    parts = [article.text, job.task.label, repr(sorted(job.params.to_json().items())), llm.backend, llm.endpoint, llm.model, sampling, prompts]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -144,12 +147,15 @@ class Runner:
 
     def finished(self, job: Job, article: Article, value: Any) -> Finished:
         """A finished job's output and page, rendered: ``files`` to write, then ``record_done``."""
-        output = job.task.spec.output(value, job.context)
+        spec = job.task.spec
+        output, checks, made = spec.written(value, job.params), spec.checks(value), spec.made(value)
         relative = f"{job.outlet.name}/{job.stem()}{output.suffix}"
-        page, html = render_page(
-            outlet=job.outlet.name, stem=job.stem(), task=job.task.label, article=article, output=output
-        )
-        result = JobOutput.of(output, output_path=relative, page=page, header=article.meta.header_line)
+        page, html = render_page(outlet=job.outlet.name, stem=job.stem(), task=job.task.label, article=article,
+                                 output=output, checks=checks, model=made.model)  # fmt: skip
+        result = JobOutput(
+            relative, made, tuple(checks), page=page, header=article.meta.header_line, fallback=output.fallback,
+            params=job.params.to_json(), source=job.input.source,
+        )  # fmt: skip
         return Finished(result, ((self.out / relative, output.content), (self.out / page, html)))
 
     def record_done(self, job: Job, fp: str, done: Finished) -> JobResult:
@@ -168,7 +174,7 @@ class Runner:
         return result
 
     def steps(self, job: Job, article: Article) -> Steps[Any]:
-        return job.task.spec.steps(article, self.llm, job.context)
+        return job.task.spec.steps(article, self.llm, job.params)
 
 
 def result_of(job: Job, status: str, **fields: Any) -> JobResult:

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import UsageError
 from ..tasks.choices import LENGTHS
-from .registry import TaskContext, TaskName, parse_task
+from ..output.tasks import TaskName, TaskParams, parse_task
+from ..text.glossary import load_glossary
 
 __all__ = ["DEFAULT_OUTLET", "Outlet", "load_outlets"]
 
@@ -65,12 +66,14 @@ class Outlet(BaseModel):
             raise ValueError("script 'latn' is for Kazakh only (language = 'kk')")
         return self
 
-    def context(self) -> TaskContext:
-        return TaskContext(
-            language=self.language,
+    def params(self) -> TaskParams:
+        """What the outlet tells every task (the glossary parsed once, however many jobs use it)."""
+        return TaskParams(
+            lang=self.language,
             script=self.script,
             length=self.summary_length,
-            glossary=self.glossary,
+            glossary=load_glossary(self.glossary) if self.glossary else None,
+            outlet=self.name,
             fallback=self.fallback,
         )
 
@@ -78,8 +81,9 @@ class Outlet(BaseModel):
         """The outlet's tasks (``--tasks`` on the command line replaces them), each checked against it."""
         try:
             names = [parse_task(t) for t in (override or self.tasks)]
+            base = TaskParams(lang=self.language)
             for name in names:
-                name.context(self.context())  # e.g. "translate" for an English outlet
+                name.params(base)  # e.g. "translate" for an English outlet
         except UsageError as exc:
             raise UsageError(f"outlet {self.name!r}: {exc}") from None
         return names

@@ -30,10 +30,10 @@ from ..checks.marks import marked
 from ..checks.out import CheckOut
 from ..checks.verdict import Check, failed
 from ..errors import UsageError
-from ..llm.chat import Usage
+from ..llm.chat import Made
+from ..output.tasks import Written
 from ..text.articles import Article
 from .pricing import load_pricing
-from .registry import TaskOutput
 
 if TYPE_CHECKING:
     from ..llm.client import LLM
@@ -53,60 +53,41 @@ __all__ = [
 
 @dataclass(frozen=True)
 class JobOutput:
-    """What a done job produced, as the ledger keeps it (so a resumed batch reports it unchanged)."""
+    """What a done job produced, as the ledger keeps it and the report and the desk read it back
+    (``to_json`` is that one shape: a resumed batch reports it unchanged)."""
 
     output: str  # the output file, relative to the batch's folder
-    model: str
-    usage: Usage
-    cached: bool
-    calls: int
+    made: Made
     checks: tuple[Check, ...]
     page: str | None = None
     header: str | None = None  # the article's place, date and agency (ArticleMeta.header_line)
     fallback: str | None = None  # "lead": the output is the article's lead, the model's text failed
-
-    @classmethod
-    def of(
-        cls, output: TaskOutput, *, output_path: str, page: str | None = None, header: str | None = None
-    ) -> JobOutput:
-        return cls(
-            output_path,
-            output.model,
-            output.usage,
-            output.cached,
-            output.calls,
-            tuple(output.checks),
-            page,
-            header,
-            output.fallback,
-        )
+    params: dict[str, Any] | None = None  # the parameters it ran with (``TaskParams.to_json``)
+    source: str | None = None  # the input file as an absolute path (``file.jsonl:LINE`` for JSONL)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "output": self.output,
-            "model": self.model,
-            "prompt_tokens": self.usage.prompt_tokens,
-            "completion_tokens": self.usage.completion_tokens,
-            "cached": self.cached,
-            "calls": self.calls,
-            "checks": [c.as_dict() for c in self.checks],
+            **self.made.to_json(),
+            "checks": [CheckOut.of(c).model_dump(mode="json", exclude_defaults=True) for c in self.checks],
             "page": self.page,
             "header": self.header,
-            **({"fallback": self.fallback} if self.fallback else {}),
+            "fallback": self.fallback,
+            "params": self.params,
+            "source": self.source,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> JobOutput:
         return cls(
             output=str(data.get("output", "")),
-            model=str(data.get("model", "")),
-            usage=Usage(int(data.get("prompt_tokens", 0)), int(data.get("completion_tokens", 0))),
-            cached=bool(data.get("cached", False)),
-            calls=int(data.get("calls", 0)),
-            checks=tuple(Check.from_dict(c) for c in data.get("checks", [])),
+            made=Made.from_json(data),
+            checks=tuple(CheckOut.model_validate(c).value() for c in data.get("checks", [])),
             page=data.get("page"),
             header=data.get("header"),  # None in a ledger written before headers were kept
             fallback=data.get("fallback"),
+            params=data.get("params"),
+            source=data.get("source"),
         )
 
 
@@ -126,7 +107,7 @@ class JobResult:
 
     @property
     def cached(self) -> bool:
-        return self.result is not None and self.result.cached
+        return self.result is not None and self.result.made.cached
 
     @property
     def failed_checks(self) -> list[str]:
@@ -147,13 +128,18 @@ class ItemOut(BaseModel):
     page: str | None
     header: str | None = None  # place, date, agency of the article
     model: str | None
+    backend: str | None = None
     prompt_tokens: int
     completion_tokens: int
     cached: bool
     calls: int
+    parts: int = 1
     checks: list[CheckOut]
     failed_checks: list[str]
     estimated_cost_usd: float | None
+    fallback: str | None = None  # "lead": the file holds the article's own lead, not the model's text
+    params: dict[str, Any] | None = None  # what the job ran with, so the desk reopens it exactly
+    source: str | None = None  # the input, absolute (``file.jsonl:LINE`` for a JSONL line)
 
 
 class TotalsOut(BaseModel):
@@ -222,7 +208,9 @@ def _templates() -> jinja2.Environment:
     )
 
 
-def render_page(*, outlet: str, stem: str, task: str, article: Article, output: TaskOutput) -> tuple[str, str]:
+def render_page(
+    *, outlet: str, stem: str, task: str, article: Article, output: Written, checks: Sequence[Check], model: str
+) -> tuple[str, str]:
     """(path relative to the batch folder, HTML) of one job's side-by-side page."""
     html = (
         _templates()
@@ -232,15 +220,19 @@ def render_page(*, outlet: str, stem: str, task: str, article: Article, output: 
             task=task,
             article=article,
             content=output.content,
-            checks=output.checks,
-            model=output.model,
+            checks=checks,
+            model=model,
             fallback=output.fallback,
             # the judged text with its failing spans marked (spans are offsets into that text)
-            marked=marked(output.judged if output.judged is not None else output.content, output.checks),
+            marked=marked(output.judged if output.judged is not None else output.content, checks),
             judged_differs=output.judged is not None,
         )
     )
     return f"pages/{outlet}/{stem}.html", html
+
+
+_NOT_DONE: dict[str, Any] = {"output": None, "page": None, "model": None, "prompt_tokens": 0, "completion_tokens": 0,
+                             "cached": False, "calls": 0, "checks": []}  # fmt: skip
 
 
 def build_report(
@@ -250,35 +242,17 @@ def build_report(
     items = []
     for r in results:
         res = r.result
-        usage = res.usage if res is not None else Usage()
         cost = (
             0.0
-            if res is None or res.cached or r.status != "done"
-            else table.cost(res.model, usage, backend=llm.backend, batch_api=batch_api)
+            if res is None or res.made.cached or r.status != "done"
+            else table.cost(res.made.model, res.made.usage, backend=llm.backend, batch_api=batch_api)
         )
-        checks = [CheckOut.of(c) for c in res.checks] if res is not None else []
+        identity = {"job": r.job, "outlet": r.outlet, "article": r.article, "input": r.input, "task": r.task,
+                    "status": r.status, "error": r.error, "resumed": r.resumed}  # fmt: skip
+        # The ledger's own shape of a done job is the report's: one dict, no copy field by field.
+        done = res.to_json() if res is not None else _NOT_DONE
         items.append(
-            ItemOut(
-                job=r.job,
-                outlet=r.outlet,
-                article=r.article,
-                input=r.input,
-                task=r.task,
-                status=r.status,
-                error=r.error,
-                resumed=r.resumed,
-                output=res.output if res is not None else None,
-                page=res.page if res is not None else None,
-                header=res.header if res is not None else None,
-                model=res.model if res is not None else None,
-                prompt_tokens=usage.prompt_tokens,
-                completion_tokens=usage.completion_tokens,
-                cached=r.cached,
-                calls=res.calls if res is not None else 0,
-                checks=checks,
-                failed_checks=r.failed_checks,
-                estimated_cost_usd=cost,
-            )
+            ItemOut.model_validate({**identity, **done, "failed_checks": r.failed_checks, "estimated_cost_usd": cost})
         )
     costs = [i.estimated_cost_usd for i in items]
     unknown = any(c is None for c in costs)

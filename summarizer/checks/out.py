@@ -31,7 +31,7 @@ class CheckOut(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: str
     passed: bool
-    detail: str
+    detail: str = ""
     spans: list[tuple[int, int]] = Field(default_factory=list)  # offsets into the judged text
     findings: list[FindingOut] = Field(default_factory=list)
 

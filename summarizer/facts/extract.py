@@ -20,9 +20,10 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..checks.verdict import Check
 from ..config import Backend
 from ..errors import UsageError
-from ..llm.chat import ChatRequest, Completer, ModelInfo, Tally, Usage
+from ..llm.chat import ChatRequest, Completer, MadeBy, ModelInfo, Tally, Usage
 from ..llm.steps import Steps, gather_steps, run
 from ..llm.tokens import split_to_budget
 from ..tasks.prompts import LANGUAGES, Prompt, render
@@ -68,7 +69,7 @@ class Part:
 
 
 @dataclass(frozen=True)
-class Facts:
+class Facts(MadeBy):
     article: Article
     lang: str
     people: tuple[PersonOut, ...]
@@ -89,6 +90,12 @@ class Facts:
     coverage: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (covered, in the text)
     reasked: bool = False  # the first answer was implausibly empty: asked again with a worked example
     found: Candidates | None = None  # what the text visibly holds (names, quotes, figures, dates)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """The facts' one verdict in a batch's report: something was pinned to the article."""
+        found = sum(len(getattr(self, kind)) for kind in KINDS)
+        return (Check("facts_found", found > 0, f"{found} facts pinned to the article, {len(self.dropped)} dropped"),)
 
     @property
     def suspiciously_empty(self) -> bool:

@@ -26,6 +26,8 @@ __all__ = [
     "ChatRequest",
     "ChatResult",
     "Completer",
+    "Made",
+    "MadeBy",
     "ModelInfo",
     "Tally",
     "Usage",
@@ -143,6 +145,57 @@ class ChatResult:
             provenance=provenance,
             key=key,
         )
+
+
+@dataclass(frozen=True)
+class Made:
+    """How a result was made: the one record every result carries (summary, translation, facts,
+    a batch job) and every output shape prints, instead of six loose fields copied around."""
+
+    model: str
+    backend: str
+    usage: Usage = field(default_factory=Usage)
+    calls: int = 0
+    cached: bool = False  # every call was answered by the cache
+    parts: int = 1  # the article was sent in this many parts (map-reduce, long translations)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "backend": self.backend,
+            "prompt_tokens": self.usage.prompt_tokens,
+            "completion_tokens": self.usage.completion_tokens,
+            "calls": self.calls,
+            "cached": self.cached,
+            "parts": self.parts,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Made:
+        return cls(
+            model=str(data.get("model", "")),
+            backend=str(data.get("backend", "")),
+            usage=Usage(int(data.get("prompt_tokens", 0)), int(data.get("completion_tokens", 0))),
+            calls=int(data.get("calls", 0)),
+            cached=bool(data.get("cached", False)),
+            parts=int(data.get("parts", 1)),
+        )
+
+
+class MadeBy:
+    """For a result dataclass with the fields ``model``, ``backend``, ``usage``, ``calls``,
+    ``chunks`` and ``cached``: its ``made`` record."""
+
+    model: str
+    backend: str
+    usage: Usage
+    calls: int
+    chunks: int
+    cached: bool
+
+    @property
+    def made(self) -> Made:
+        return Made(str(self.model), str(self.backend), self.usage, self.calls, self.cached, self.chunks)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..checks.summary import check_summary
 from ..checks.verdict import Check
 from ..errors import OutputInvalid, UsageError
-from ..llm.chat import ChatRequest, ChatResult, Completer, ModelInfo, Tally, Usage
+from ..llm.chat import ChatRequest, ChatResult, Completer, MadeBy, ModelInfo, Tally, Usage
 from ..llm.steps import Steps, run
 from ..llm.tokens import TokenCounter, split_to_budget
 from ..text.articles import Article, ArticleMeta
@@ -27,7 +27,7 @@ _PARTIAL_LENGTH = "medium"
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(MadeBy):
     article: Article
     text: str
     lang: str

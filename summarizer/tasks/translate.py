@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from ..checks.translation import check_translation
 from ..checks.verdict import Check, failed
 from ..errors import OutputInvalid, UsageError
-from ..llm.chat import ChatRequest, ChatResult, Completer, ModelInfo, Tally, Usage
+from ..llm.chat import ChatRequest, ChatResult, Completer, MadeBy, ModelInfo, Tally, Usage
 from ..llm.steps import Steps
 from ..llm.steps import run as run_steps
 from ..llm.tokens import TokenCounter, split_to_budget
@@ -70,7 +70,7 @@ _DETAIL_CHARS = 100  # how much of each failed check's evidence a re-ask states
 
 
 @dataclass(frozen=True)
-class Translation:
+class Translation(MadeBy):
     article: Article
     text: str  # in the script asked for
     cyrillic: str  # what the model wrote (joined, quotes normalised): what the checks judged

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import Backend, CacheMode
-from ..tasks.choices import LANGUAGES, LENGTHS, SCRIPTS, TARGETS
+from ..output.tasks import CHECK_KINDS, TASKS
+from ..tasks.choices import LANGUAGES
 
 PROG = "summarizer"
 
@@ -45,13 +46,28 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.set_defaults(debug=False)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("summarise", aliases=["summarize"], parents=[common, model], help="summarise an article")
-    p.add_argument("path", help="article file, or - for stdin")
-    p.add_argument("--lang", choices=list(LANGUAGES), default="en", help="language of the summary (default en)")
-    p.add_argument("--length", choices=list(LENGTHS), default="short", help="default short")
-    p.add_argument("--json", action="store_true", help="print the summary with its metadata as JSON")
-    p.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
-    p.set_defaults(handler=handlers["summarise"])
+    # The tasks (output/tasks.py): a subcommand each, its options read from the task's parameters.
+    tasks = {}
+    for spec in TASKS.values():
+        t = sub.add_parser(spec.command, aliases=list(spec.aliases), parents=[common, model], help=spec.help)
+        t.add_argument("path", nargs="?" if spec.name == "facts" else None, help="article file, or - for stdin")
+        for param in spec.params:
+            t.add_argument(param.flag, dest=param.key, choices=list(param.choices), default=param.default,
+                           required=param.required, help=param.help)  # fmt: skip
+        if spec.uses_glossary:
+            t.add_argument("--glossary", help="CSV of house spellings; header row names languages, e.g. en,ru,kk")
+        t.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
+        t.set_defaults(handler=handlers.get(spec.command, handlers["task"]), task=spec.name)
+        tasks[spec.name] = t
+    for spec in ("summary", "headline", "translate"):
+        tasks[spec].add_argument("--json", action="store_true", help="print the result with its metadata and checks")
+    f = tasks["facts"]
+    f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
+    f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
+    f.add_argument("--format", choices=["json", "md"], default="json", help="json (default) or md (Markdown)")
+    f.add_argument(
+        "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
+    )
 
     b = sub.add_parser("batch", parents=[common, model], help="many articles, many tasks, many outlets")
     b.add_argument("input", help="a folder of articles, a glob ('wire/*.txt'), or a JSONL file of {id, text}")
@@ -95,43 +111,6 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     d.set_defaults(handler=handlers["digest"])
 
-    f = sub.add_parser("facts", parents=[common, model], help="extract facts, each pinned to its span of the article")
-    f.add_argument("path", nargs="?", help="article file, or - for stdin")
-    f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
-    f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
-    f.add_argument("--format", choices=["json", "md"], default="json", help="json (default) or md (Markdown)")
-    f.add_argument(
-        "--lang",
-        choices=list(LANGUAGES),
-        help="language of names and roles (default: the article's if en, ru or kk, else en); evidence stays as written",
-    )
-    f.add_argument(
-        "--glossary", help="CSV of term spellings: a header row of language codes (en,ru,kk), one term per row"
-    )
-    f.add_argument(
-        "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
-    )
-    f.add_argument(
-        "--strict", action="store_true", help="exit 3 when the facts are empty for an article with names or quotes"
-    )
-    f.set_defaults(handler=handlers["facts"])
-
-    t = sub.add_parser(
-        "translate", parents=[common, model], help="translate an article into Russian, Kazakh or English"
-    )
-    t.add_argument("path", help="article file, or - for stdin")
-    t.add_argument("--to", dest="lang", choices=list(TARGETS), required=True, help="target language")
-    t.add_argument(
-        "--script",
-        choices=list(SCRIPTS),
-        default="cyrl",
-        help="Kazakh script: cyrl (default) or latn, the 2021 Latin alphabet by transliteration",
-    )
-    t.add_argument("--glossary", help="CSV of house spellings; header row names languages, e.g. en,ru,kk")
-    t.add_argument("--json", action="store_true", help="print the translation with its metadata and checks as JSON")
-    t.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
-    t.set_defaults(handler=handlers["translate"])
-
     k = sub.add_parser("check", parents=[common], help="check a translation against its source (no model call)")
     k.add_argument("source", help="the source article file, or - for stdin")
     k.add_argument("translation", help="its translation, a file")
@@ -140,7 +119,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     k.add_argument(
         "--kind",
-        choices=["translation", "summary"],
+        choices=list(CHECK_KINDS),
         default="translation",
         help="what the second file is: a translation (default; --to ru|kk) or a summary (faithful to the source?)",
     )

@@ -1,4 +1,4 @@
-"""``summarise``, ``translate`` and ``facts``: one article in, one answer out."""
+"""The tasks' commands (``summarise``, ``headline``, ``translate``, ``facts``): one article in, one answer out."""
 
 from __future__ import annotations
 
@@ -6,45 +6,30 @@ import argparse
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 
 from ..errors import QualityCheckFailed, UsageError
 from ..llm.client import open_llm
-from ..tasks.summarise import summarise
-from ..tasks.translate import translate
+from ..llm.steps import run
+from ..output.tasks import TASKS
 from ..text.articles import load_article
 from ..text.glossary import load_glossary
 from .common import PROG, embedded_notice, report_checks, settings
 
 
-def summarise_command(args: argparse.Namespace) -> int:
+def task_command(args: argparse.Namespace) -> int:
+    """``summarise``, ``headline``, ``translate``: the task's steps on the sync client, then print."""
+    spec = TASKS[args.task]
     config = settings(args)
     article = load_article(args.path)
+    params = spec.read(lambda key: getattr(args, key, None))
+    if spec.uses_glossary and args.glossary:
+        params = replace(params, glossary=load_glossary(args.glossary))
     with open_llm(config) as llm:
-        embedded_notice(llm, args, "tiny")
-        summary = summarise(article, llm, lang=args.lang, length=args.length)
-    if args.json:
-        from ..output.shapes import SummaryOut  # pydantic models only for --json
-
-        print(SummaryOut.of(summary).model_dump_json(indent=2))
-    else:
-        print(summary.text)
-    return report_checks(summary.checks, strict=args.strict)
-
-
-def translate_command(args: argparse.Namespace) -> int:
-    config = settings(args)
-    article = load_article(args.path)
-    glossary = load_glossary(args.glossary) if args.glossary else None
-    with open_llm(config) as llm:
-        embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks")
-        result = translate(article, llm, lang=args.lang, script=args.script, glossary=glossary)
-    if args.json:
-        from ..output.shapes import TranslationOut
-
-        print(TranslationOut.of(result).model_dump_json(indent=2))
-    else:
-        print(result.text)
-    return report_checks(result.checks, strict=args.strict)
+        embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks" if spec.name == "translate" else "tiny")
+        result = run(spec.steps(article, llm, params), llm)
+    print(spec.shape(result).model_dump_json(indent=2) if args.json else spec.text(result))
+    return report_checks(spec.checks(result), strict=args.strict)
 
 
 def facts_command(args: argparse.Namespace) -> int:

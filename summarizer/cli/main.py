@@ -28,8 +28,7 @@ __all__ = ["main", "program", "summarise_main"]
 
 # command -> "module:function" under summarizer.cli
 HANDLERS = {
-    "summarise": "article:summarise_command",
-    "translate": "article:translate_command",
+    "task": "article:task_command",  # every task of output/tasks.py but those named here
     "facts": "article:facts_command",
     "check": "check:check_command",
     "digest": "digest:digest_command",

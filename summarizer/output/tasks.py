@@ -36,14 +36,14 @@ if TYPE_CHECKING:
     from ..text.articles import Article
     from ..text.glossary import Glossary
 
-__all__ = ["TASKS", "Param", "TaskName", "TaskParams", "TaskSpec", "Written", "check_text", "parse_task", "task"]
+__all__ = ["CHECK_KINDS", "TASKS", "Param", "TaskName", "TaskParams", "TaskSpec", "Written", "check_text", "parse_task", "task"]
 
 
 @dataclass(frozen=True)
 class TaskParams:
     """One validated value of everything a task may be told (each task reads the fields it declares)."""
 
-    lang: str = "en"
+    lang: str | None = None  # None: the task's own default (facts: the article's language)
     length: str = "short"
     script: str = "cyrl"  # only Kazakh has a choice: "cyrl" or "latn"
     glossary: Glossary | None = field(default=None, compare=False)
@@ -81,7 +81,7 @@ class Param:
     def read(self, value: Any) -> str | None:
         if value is None or value == "":
             if self.required:
-                raise UsageError(f"say which {self.key}: one of {', '.join(self.choices)}")
+                raise UsageError(f"say which {self.help}: {self.key} is one of {', '.join(self.choices)}")
             return self.default
         if not isinstance(value, str) or value not in self.choices:
             raise UsageError(f"unknown {self.key} {value!r}; choose one of {', '.join(self.choices)}")
@@ -116,6 +116,7 @@ class TaskSpec:
     written: Callable[[Any, TaskParams], Written]
     source: Callable[[Article], str]  # the text the desk shows beside the result
     aliases: tuple[str, ...] = ()
+    uses_glossary: bool = False  # house spellings: a CSV file on the command line, its text in the desk
 
     def read(self, get: Callable[[str], Any], *, base: TaskParams | None = None) -> TaskParams:
         """The task's parameters from a form, a JSON body or parsed arguments (``get(key)``),
@@ -133,20 +134,20 @@ class TaskSpec:
 def _summary_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[Any]:
     from ..tasks.summarise import summarise_steps
 
-    return summarise_steps(article, llm, lang=p.lang, length=p.length)
+    return summarise_steps(article, llm, lang=p.lang or "en", length=p.length)
 
 
 def _headline_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[Any]:
     from ..tasks.summarise import summarise_steps
 
     # The very request the digest makes for an item's headline: they share cache entries.
-    return summarise_steps(article, llm, lang=p.lang, length="headline")
+    return summarise_steps(article, llm, lang=p.lang or "en", length="headline")
 
 
 def _translate_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[Any]:
     from ..tasks.translate import translate_steps
 
-    return translate_steps(article, llm, lang=p.lang, script=p.script, glossary=p.glossary)
+    return translate_steps(article, llm, lang=p.lang or "", script=p.script, glossary=p.glossary)
 
 
 def _facts_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[Any]:
@@ -243,7 +244,7 @@ TASKS: dict[str, TaskSpec] = {
             command="translate",
             help="a full translation (translate:ru, translate:kk; Kazakh Latin when the outlet's script is latn)",
             params=(
-                Param("lang", "to", TARGETS, "target language", required=True),
+                Param("lang", "to", TARGETS, "language to translate into", required=True),
                 Param("script", "script", SCRIPTS, "Kazakh script: cyrl (default) or latn, the 2021 Latin "
                       "alphabet by transliteration", "cyrl"),  # fmt: skip
             ),
@@ -256,6 +257,7 @@ TASKS: dict[str, TaskSpec] = {
             made=lambda r: r.made,
             written=_translation_written,
             source=_source_text,
+            uses_glossary=True,
         ),
         TaskSpec(
             name="facts",
@@ -274,6 +276,7 @@ TASKS: dict[str, TaskSpec] = {
             made=lambda r: r.made,
             written=_facts_written,
             source=_article_text,
+            uses_glossary=True,
         ),
     )
 }
@@ -305,7 +308,7 @@ class TaskName:
 
     def params(self, base: TaskParams) -> TaskParams:
         """The outlet's parameters with this name's ``:LANG``, checked against what the task can make."""
-        language = self.lang or base.lang
+        language = self.lang or base.lang or "en"
         if language not in self.spec.languages:
             raise UsageError(
                 f"task {self.spec.name!r} cannot produce {language!r}; "

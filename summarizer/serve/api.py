@@ -1,8 +1,11 @@
 """The JSON API for a CMS: the same JSON the CLI's ``--json`` prints (``summarizer.output.shapes``).
 
     POST /api/summarise {text, lang?, length?}             -> SummaryOut     {summary, checks, ...}
+    POST /api/headline  {text, lang?}                      -> SummaryOut
     POST /api/translate {text, to, script?, glossary?}     -> TranslationOut {translation, checks, ...}
     POST /api/facts     {text, lang?, glossary?}           -> FactsOut
+
+A route per task of ``output/tasks.py``, its fields the task's parameters.
     POST /api/check     {source, text, to? | kind?, ...}   -> CheckReportOut {passed, checks, ...}
     GET  /api/health                                       -> {status, backend, model, endpoint, waiting}
 
@@ -14,12 +17,14 @@ failing model endpoint is 502 (504 when it timed out). Errors never carry a trac
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..output.tasks import CHECK_KINDS, TASKS, TaskSpec
 from .desk import Desk, DeskError
 
 __all__ = ["routes"]
@@ -70,42 +75,18 @@ def _json(model: Any) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-def _optional_str(data: dict[str, Any], name: str) -> str | None:
-    value = data.get(name)
-    if value is not None and not isinstance(value, str):
-        raise DeskError(400, f"{name} must be a string")
-    return value
-
-
 async def health(request: Request) -> Response:
     return JSONResponse(_desk(request).health())
 
 
-async def summarise(request: Request) -> Response:
-    data = await read_json(request)
-    desk = _desk(request)
-    article = desk.article(data.get("text"))
-    out = await desk.summarise(article, lang=data.get("lang", "en"), length=data.get("length", "short"))
-    return _json(out)
+def _task_route(spec: TaskSpec) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        data = await read_json(request)
+        desk = _desk(request)
+        article = desk.article(data.get("text"))
+        return _json(await desk.run(spec, article, desk.params(spec, data.get)))
 
-
-async def translate(request: Request) -> Response:
-    data = await read_json(request)
-    desk = _desk(request)
-    if "to" not in data:
-        raise DeskError(400, 'say which language to translate into: "to": "ru" or "kk"')
-    article = desk.article(data.get("text"))
-    glossary = desk.glossary(data.get("glossary"))
-    out = await desk.translate(article, to=data["to"], script=data.get("script", "cyrl"), glossary=glossary)
-    return _json(out)
-
-
-async def facts(request: Request) -> Response:
-    data = await read_json(request)
-    desk = _desk(request)
-    article = desk.article(data.get("text"))
-    out = await desk.facts(article, lang=_optional_str(data, "lang"), glossary=desk.glossary(data.get("glossary")))
-    return _json(out)
+    return endpoint
 
 
 async def check(request: Request) -> Response:
@@ -113,25 +94,20 @@ async def check(request: Request) -> Response:
     data = await read_json(request)
     desk = _desk(request)
     source = desk.article(data.get("source"), name="source")
-    text = data.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise DeskError(400, "the text to check is empty")
     kind = data.get("kind", "translation" if "to" in data else None)
-    if kind == "translation":
-        glossary = desk.glossary(data.get("glossary"))
-        out = await desk.check_translation(source, text, to=data.get("to", ""), glossary=glossary)
-    elif kind == "summary":
-        out = await desk.check_summary(source, text, lang=data.get("lang", "en"), length=data.get("length", "short"))
-    else:
+    if kind not in CHECK_KINDS:
         raise DeskError(400, 'say what the text is: "to": "ru"|"kk" for a translation, or "kind": "summary"')
+    lang = data.get("to") if kind == "translation" else data.get("lang", "en")
+    glossary = desk.glossary(data.get("glossary"))
+    out = await desk.check(kind, source, data.get("text"), lang=lang, length=data.get("length", "short"),
+                           glossary=glossary)  # fmt: skip
     return _json(out)
 
 
+# A route per task (``/api/summarise``, ``/api/headline``, ...), and its aliases (``/api/summarize``).
 routes = [
     Route("/api/health", health, methods=["GET"]),
-    Route("/api/summarise", summarise, methods=["POST"]),
-    Route("/api/summarize", summarise, methods=["POST"]),
-    Route("/api/translate", translate, methods=["POST"]),
-    Route("/api/facts", facts, methods=["POST"]),
+    *(Route(f"/api/{name}", _task_route(spec), methods=["POST"])
+      for spec in TASKS.values() for name in (spec.command, *spec.aliases)),
     Route("/api/check", check, methods=["POST"]),
-]
+]  # fmt: skip

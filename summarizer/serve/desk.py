@@ -16,14 +16,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..checks.out import CheckOut
-from ..checks.summary import check_summary
-from ..checks.translation import check_translation
 from ..checks.verdict import failed
 from ..config import Backend, Settings
 from ..errors import (
@@ -35,19 +33,17 @@ from ..errors import (
     SummarizerError,
     UsageError,
 )
-from ..facts.extract import facts_steps
-from ..facts.schema import FactsOut
 from ..llm.client import open_llm
 from ..llm.steps import Steps, arun
-from ..output.shapes import CheckReportOut, SummaryOut, TranslationOut
+from ..output.shapes import CheckReportOut
+from ..output.tasks import CHECK_KINDS, TaskParams, TaskSpec, check_text
 from ..redact import public_url, redact
-from ..tasks.prompts import LANGUAGES, LENGTHS
-from ..tasks.summarise import summarise_steps
-from ..tasks.translate import SCRIPTS, TARGETS, source_text, translate_steps
 from ..text.articles import Article, parse_article
 from ..text.glossary import Glossary, parse_glossary
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ..llm.client import LLM
 
 __all__ = ["Desk", "DeskError", "one_line", "status_for"]
@@ -160,67 +156,41 @@ class Desk:
             raise DeskError(400, "glossary must be CSV text: a header row of language codes, one term per row")
         return parse_glossary(csv, name="the glossary")
 
-    # -- the tasks ------------------------------------------------------------------------------
+    # -- the tasks (output/tasks.py: the desk's forms and the API read the same entries) ---------
 
-    async def summarise(self, article: Article, *, lang: str = "en", length: str = "short") -> SummaryOut:
-        _choose("lang", lang, LANGUAGES)
-        _choose("length", length, LENGTHS)
-        summary = await self.drive(summarise_steps(article, self._llm(), lang=lang, length=length))
-        return SummaryOut.of(summary)
+    async def run(self, spec: TaskSpec, article: Article, params: TaskParams) -> BaseModel:
+        """Any task on the async client: the very steps the CLI and the batch drive."""
+        return spec.shape(await self.drive(spec.steps(article, self._llm(), params)))
 
-    async def translate(
-        self, article: Article, *, to: str, script: str = "cyrl", glossary: Glossary | None = None
-    ) -> TranslationOut:
-        _choose("to", to, TARGETS)
-        _choose("script", script, SCRIPTS)
-        steps = translate_steps(article, self._llm(), lang=to, script=script, glossary=glossary)
-        return TranslationOut.of(await self.drive(steps))
-
-    async def facts(self, article: Article, *, lang: str | None = None, glossary: Glossary | None = None) -> FactsOut:
-        if lang is not None:
-            _choose("lang", lang, LANGUAGES)
-        facts = await self.drive(facts_steps(article, self._llm(), lang=lang, glossary=glossary))
-        return facts.to_model()
+    def params(self, spec: TaskSpec, get: Callable[[str], Any]) -> TaskParams:
+        """A task's parameters from a form or a JSON body: a bad value is a 400 naming it."""
+        try:
+            params = spec.read(get)
+        except UsageError as exc:
+            raise DeskError(400, str(exc)) from None
+        return replace(params, glossary=self.glossary(get("glossary"))) if spec.uses_glossary else params
 
     # -- checks (no model; lingua and the dictionary cost a second of CPU: off the event loop) ----
 
-    async def check_translation(
-        self, source: Article, text: str, *, to: str, glossary: Glossary | None = None
+    async def check(
+        self, kind: str, source: Article, text: str, *, lang: str, length: str = "short", glossary: Glossary | None = None
     ) -> CheckReportOut:
-        _choose("to", to, TARGETS)
-        if not text.strip():
-            raise DeskError(400, "the translation is empty")
-        checks = await asyncio.to_thread(
-            check_translation,
-            source_text(source),
-            text.strip(),
-            source_lang=source.language,
-            target_lang=to,
-            glossary=glossary,
+        """``text`` judged as a translation or a summary of ``source``: always against the source."""
+        if not isinstance(text, str) or not text.strip():
+            raise DeskError(400, f"the {kind if kind in CHECK_KINDS else 'text'} is empty")
+        try:
+            checks = await asyncio.to_thread(
+                check_text, kind, source, text.strip(), lang=lang, length=length, glossary=glossary
+            )
+        except UsageError as exc:
+            raise DeskError(400, str(exc)) from None
+        return CheckReportOut(
+            passed=not failed(list(checks)),
+            source=None,
+            translation=None,
+            source_language=source.language,
+            language=lang,
+            glossary=glossary.path if glossary else None,
+            checks=[CheckOut.of(c) for c in checks],
+            kind=kind,
         )
-        return _report(source, to, checks, glossary)
-
-    async def check_summary(self, source: Article, text: str, *, lang: str, length: str = "short") -> CheckReportOut:
-        _choose("lang", lang, LANGUAGES)
-        _choose("length", length, LENGTHS)
-        if not text.strip():
-            raise DeskError(400, "the summary is empty")
-        checks = await asyncio.to_thread(check_summary, text.strip(), lang=lang, finish_reason="stop", length=length)
-        return _report(source, lang, checks, None)
-
-
-def _report(source: Article, lang: str, checks: Any, glossary: Glossary | None) -> CheckReportOut:
-    return CheckReportOut(
-        passed=not failed(list(checks)),
-        source=None,
-        translation=None,
-        source_language=source.language,
-        language=lang,
-        glossary=glossary.path if glossary else None,
-        checks=[CheckOut.of(c) for c in checks],
-    )
-
-
-def _choose(name: str, value: Any, known: Any) -> None:
-    if not isinstance(value, str) or value not in known:
-        raise DeskError(400, f"unknown {name} {value!r}; choose one of {', '.join(known)}")

@@ -26,7 +26,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..tasks.translate import source_text
+from ..errors import UsageError
+from ..output.tasks import CHECK_KINDS, TASKS, task
 from ..text.articles import Article, article_files, parse_article
 from ..text.translit import to_latin
 from . import review
@@ -103,7 +104,18 @@ def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]]) -> 
 async def index(request: Request) -> Response:
     desk = desk_of(request)
     inbox = [p.name for p in article_files(desk.inbox)] if desk.inbox and desk.inbox.is_dir() else []
-    return render(request, "index.html.j2", inbox=inbox, docs=store_of(request).recent())
+    return render(request, "index.html.j2", inbox=inbox, docs=store_of(request).recent(), **_form())
+
+
+_LABELS = {"lang": "Language", "length": "Length", "to": "Translate into", "script": "Kazakh script"}
+_CHOICES = {"ru": "ru (Russian)", "kk": "kk (Kazakh)", "en": "en (English)", "cyrl": "Cyrillic", "latn": "Latin (2021)"}
+
+
+def _form() -> dict[str, Any]:
+    """The start form from the task registry: a choice per task, a field per parameter (once)."""
+    params = {p.key: p for spec in TASKS.values() for p in spec.params}
+    return {"tasks": list(TASKS.values()), "params": list(params.values()), "labels": _LABELS,
+            "choice_labels": _CHOICES}  # fmt: skip
 
 
 async def _article(request: Request, form: FormData) -> Article:
@@ -129,30 +141,18 @@ async def run_task(request: Request) -> Response:
     form = await read_form(request)
     desk, store = desk_of(request), store_of(request)
     article = await _article(request, form)
-    task = str(form.get("task") or "summarise")
+    try:
+        spec = task(str(form.get("task") or "summary"))
+    except UsageError as exc:
+        raise DeskError(400, str(exc)) from None
     glossary_csv = typed(form, "glossary")
-    glossary = desk.glossary(glossary_csv)
+    params = desk.params(spec, lambda key: glossary_csv if key == "glossary" else form.get(key))
     title = article.meta.title or article.path or article.body[:60].split("\n")[0]
-    work: Callable[[], Awaitable[Any]]
-    if task == "summarise":
-        lang, length = str(form.get("lang") or "en"), str(form.get("length") or "short")
-        params: dict[str, Any] = {"lang": lang, "length": length}
-        kind, source = "summary", article.text
-        work = lambda: desk.summarise(article, lang=lang, length=length)  # noqa: E731
-    elif task == "translate":
-        to, script = str(form.get("to") or "ru"), str(form.get("script") or "cyrl")
-        params = {"to": to, "script": script, "glossary": glossary_csv, "source_lang": article.language}
-        kind, source = "translation", source_text(article)
-        work = lambda: desk.translate(article, to=to, script=script, glossary=glossary)  # noqa: E731
-    elif task == "facts":
-        lang = str(form.get("lang") or article.language)
-        params = {"lang": lang, "glossary": glossary_csv}
-        kind, source = "facts", article.text
-        work = lambda: desk.facts(article, lang=lang, glossary=glossary)  # noqa: E731
-    else:
-        raise DeskError(400, f"unknown task {task!r}; choose summarise, translate or facts")
-    doc_id = store.create(kind=kind, title=title, source=source, params=params)
-    start(request, doc_id, work)
+    # What the document records is what reopening it, re-checking it and approving it read back.
+    recorded = {**params.to_json(), "task": spec.name, "source_lang": article.language,
+                "glossary": glossary_csv if spec.uses_glossary else ""}  # fmt: skip
+    doc_id = store.create(kind=spec.kind, title=title, source=spec.source(article), params=recorded)
+    start(request, doc_id, lambda: desk.run(spec, article, params))
     return back(f"/doc/{doc_id}")
 
 
@@ -201,16 +201,15 @@ async def show(request: Request) -> Response:
 
 
 async def _recheck(request: Request, doc: Doc, text: str) -> list[dict[str, Any]]:
+    """The edited text judged against the document's source with the parameters it was made with."""
     desk = desk_of(request)
-    source = parse_article(doc.source.encode("utf-8"), name=doc.id)
-    if doc.kind == "translation":
-        glossary = desk.glossary(doc.params.get("glossary"))
-        report = await desk.check_translation(source, text, to=doc.params.get("to", "ru"), glossary=glossary)
-    elif doc.kind == "summary":
-        lang, length = doc.params.get("lang", "en"), doc.params.get("length", "short")
-        report = await desk.check_summary(source, text, lang=lang, length=length)
-    else:
+    if doc.kind not in CHECK_KINDS:
         raise DeskError(400, f"a {doc.kind} is not edited as text")
+    source = parse_article(doc.source.encode("utf-8"), name=doc.id)
+    params = doc.params
+    lang = params.get("lang") or params.get("to") or "en"  # "to": documents made before tasks were declared once
+    report = await desk.check(doc.kind, source, text, lang=lang, length=params.get("length") or "short",
+                              glossary=desk.glossary(params.get("glossary")))  # fmt: skip
     return [c.model_dump(mode="json") for c in report.checks]
 
 

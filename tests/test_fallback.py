@@ -83,3 +83,16 @@ def test_batch_writes_the_lead_for_a_failed_summary(tmp_path: Path, monkeypatch:
     assert written.strip() == lead(load_article(YONHAP))
     page = next(out.rglob("pages/**/*.html")).read_text(encoding="utf-8")
     assert "Rejected model text" in page and "<mark title=" in page and ">Here is the summary:</mark>" in page
+
+
+@pytest.mark.parametrize("path, own", [(YONHAP, True), (SEED, False)])
+def test_a_failed_headline_never_labels_a_passing_summary_as_the_articles_lead(path: Path, own: bool) -> None:
+    """Only the headline failed: the model's summary is shown as the model's, never as the agency's lead."""
+    article = load_article(path)
+    bad = (Check("length", False, "41 words for a headline"),)
+    good = (Check("language", True, "en"),)
+    shown = choose(article, "A headline far too long " * 5, bad, "The model's faithful summary.", good, lang="en")
+    assert shown.summary == "The model's faithful summary." and shown.note is not None
+    assert "own lead" not in shown.note and "length" in shown.note
+    assert shown.note.startswith("The article's own headline" if own else "The article's first words")
+    assert shown.headline == (article_headline(article) if own else shown.headline) and "far too long" not in shown.headline

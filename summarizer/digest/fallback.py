@@ -14,19 +14,27 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..checks.marks import marked
+from ..checks.publish import FALLBACKS, publishable
 from ..checks.verdict import Check, failed
 from ..text.articles import Article
 from ..text.lead import article_headline, lead
 
 __all__ = ["FALLBACKS", "LABELS", "Shown", "choose"]
 
-FALLBACKS = ("lead", "none")
+# Each label says whose text is shown: the article's own headline or lead, or the model's text.
 LABELS = {
     "en": {"lead": "The article's own lead: the generated summary failed its checks ({checks}).",
+           "headline": "The article's own headline: the generated headline failed its checks ({checks}).",
+           "headline_lead": "The article's first words as the headline: the generated headline failed its checks "
+                            "({checks}).",
            "flagged": "Check before use: {checks}."},
     "ru": {"lead": "Начало статьи: автоматическая аннотация не прошла проверку ({checks}).",
+           "headline": "Заголовок статьи: автоматический заголовок не прошёл проверку ({checks}).",
+           "headline_lead": "Начало статьи вместо заголовка: автоматический заголовок не прошёл проверку ({checks}).",
            "flagged": "Проверьте перед публикацией: {checks}."},
     "kk": {"lead": "Мақаланың басы: автоматты аннотация тексеруден өтпеді ({checks}).",
+           "headline": "Мақаланың өз тақырыбы: автоматты тақырып тексеруден өтпеді ({checks}).",
+           "headline_lead": "Тақырып орнына мақаланың басы: автоматты тақырып тексеруден өтпеді ({checks}).",
            "flagged": "Жарияламас бұрын тексеріңіз: {checks}."},
 }  # fmt: skip
 
@@ -57,12 +65,21 @@ def choose(
         note = labels["flagged"].format(checks=names) if names else None
         return Shown(headline, not bad_headline, summary, marked(summary, summary_checks), note)
     own = article_headline(article)
-    shown_headline = own or (headline if not bad_headline else _first_words(lead(article, sentences=1)))
-    shown_summary = summary if not bad_summary else lead(article)
-    checks = summary_checks if not bad_summary else ()
-    return Shown(
-        shown_headline, True, shown_summary, marked(shown_summary, checks), labels["lead"].format(checks=names)
-    )
+    notes = []
+    shown_headline = own or headline
+    if bad_headline:
+        shown_headline = own or _first_words(lead(article, sentences=1))
+        notes.append(labels["headline" if own else "headline_lead"].format(checks=_names(bad_headline)))
+    # The summary's fate is its own checks' alone: a failed headline never relabels a summary that passed.
+    shown_summary, replaced = publishable(article, summary, summary_checks, mode=mode)
+    if replaced:
+        notes.append(labels["lead"].format(checks=_names(bad_summary)))
+    checks = () if replaced else summary_checks
+    return Shown(shown_headline, True, shown_summary, marked(shown_summary, checks), " ".join(notes))
+
+
+def _names(checks: list[Check]) -> str:
+    return ", ".join(dict.fromkeys(c.name for c in checks))
 
 
 def _first_words(text: str, words: int = 12) -> str:

@@ -8,68 +8,32 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ..checks.summary import check_summary
-from ..checks.translation import check_translation
 from ..checks.verdict import Check, failed
-from ..errors import QualityCheckFailed, UsageError
-from ..tasks.choices import TARGETS
-from ..tasks.translate import source_text
+from ..errors import QualityCheckFailed
+from ..output.tasks import check_text
 from ..text.articles import detect_language, load_article
 from ..text.glossary import load_glossary
 from .common import PROG
 
 
 def check_command(args: argparse.Namespace) -> int:
-    if args.kind == "summary":
-        return _summary(args)
-    if args.lang not in TARGETS:
-        raise UsageError(f"check a translation with --to {' or '.join(TARGETS)}")
+    """The checks task (``output.tasks.check_text``) on two files: the desk and the API run the same."""
     source = load_article(args.source)
-    translation = load_article(args.translation)
-    glossary = load_glossary(args.glossary) if args.glossary else None
-    checks = check_translation(
-        source_text(source),
-        source_text(translation),
-        source_lang=source.language,
-        target_lang=args.lang,
-        glossary=glossary,
-    )
-    return report(
-        checks,
-        json_out=args.json,
-        source=source.path,
-        translation=translation.path,
-        source_language=source.language,
-        language=args.lang,
-        glossary=glossary.path if glossary else None,
-    )
-
-
-def _summary(args: argparse.Namespace) -> int:
-    """``--kind summary``: is a summary faithful to its source?"""
-    source = load_article(args.source)
-    summary = load_article(args.translation)
+    judged = load_article(args.translation)
+    glossary = load_glossary(args.glossary) if args.glossary and args.kind == "translation" else None
     # A summary is too short for the article reader's verdict ("und"): its script decides.
-    lang = args.lang or detect_language(summary.text)
-    source_lang = source.language if source.language in ("en", "ru", "kk") else detect_language(source.text)
-    # Length is the summariser's brief, not the summary's truth: judged as "medium", the loosest.
-    checks = check_summary(
-        summary.text.strip(),
-        lang=lang,
-        finish_reason="stop",
-        length="medium",
-        source=source.text,
-        source_lang=source_lang,
-    )
+    lang = args.lang or (detect_language(judged.text) if args.kind == "summary" else None)
+    # A summary's length is the summariser's brief, not its truth: judged as "medium", the loosest.
+    checks = check_text(args.kind, source, judged.text, lang=lang or "", length="medium", glossary=glossary)
     return report(
         checks,
         json_out=args.json,
         source=source.path,
-        translation=summary.path,
-        source_language=source_lang,
-        language=lang,
-        glossary=None,
-        kind="summary",
+        translation=judged.path,
+        source_language=source.language,
+        language=lang or "",
+        glossary=glossary.path if glossary else None,
+        kind=args.kind,
     )
 
 

@@ -352,21 +352,31 @@ def check_text(
         from ..tasks.translate import source_text
 
         if lang not in TARGETS:
-            raise UsageError(f"unknown language {lang!r} for a translation; choose one of {', '.join(TARGETS)}")
+            raise UsageError(f"check a translation with --to {' or '.join(TARGETS)}")
+        # Both sides normalised alike (NFC, LF): a translation pasted from Windows is the same text.
         return check_translation(
-            source_text(source), text, source_lang=source.language, target_lang=lang, glossary=glossary,
-            finish_reason=finish_reason,
+            source_text(source), _normalised(text), source_lang=source.language, target_lang=lang,
+            glossary=glossary, finish_reason=finish_reason,
         )  # fmt: skip
     if kind == "summary":
         from ..checks.summary import check_summary
+        from ..text.articles import detect_language
 
         if lang not in LANGUAGES or length not in LENGTHS:
             raise UsageError(f"a summary is in one of {', '.join(LANGUAGES)}, of length {', '.join(LENGTHS)}")
+        # The article reader says "und" for a source it is unsure of; the checks need a language.
+        source_lang = source.language if source.language in LANGUAGES else detect_language(source.text)
         return check_summary(
-            text, lang=lang, finish_reason=finish_reason or "stop", length=length, source=source.text,
-            source_lang=source.language,
+            text.strip(), lang=lang, finish_reason=finish_reason or "stop", length=length, source=source.text,
+            source_lang=source_lang,
         )  # fmt: skip
     raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(CHECK_KINDS)}")
+
+
+def _normalised(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def recorded(params: Mapping[str, Any] | None) -> TaskParams:

@@ -90,7 +90,11 @@ def test_seed_digest_replays_from_the_cache(env: dict[str, str], tmp_path: Path)
     assert headline[:40] not in parsed["Subject"]
     assert parsed["Subject"].startswith("News digest, 2015-11-25: Kazakhstan would like to implement big joint")
     assert parsed["Subject"].endswith("…") and len(parsed["Subject"]) < 140
-    assert "The article's own lead" in parsed.get_body(("plain",)).get_content()
+    # Only the headline failed: the label says so, and the model's summary, which passed, is never
+    # passed off as the article's own lead.
+    body = parsed.get_body(("plain",)).get_content()
+    assert "The article's first words as the headline: the generated headline failed its checks (length" in body
+    assert "own lead" not in body
     assert recorded("summarise", "English as two or three sentences")["response"]["text"].split("\n")[0] in (
         parsed.get_body(("plain",)).get_content()
     )

@@ -66,7 +66,7 @@ def _summary(text: str, checks: tuple[Check, ...]) -> object:
     from summarizer.tasks.summarise import Summary
 
     article = parse_article(SEED.read_bytes(), name="seed")
-    return Summary(article, text, "kk", "short", "m", "openai", Usage(1, 2), False, 1, 1, "stop", checks)
+    return Summary(article, text, "kk", "short", Made("m", "openai", Usage(1, 2), calls=1), "stop", checks)
 
 
 def test_kazakh_latin_outlets_get_a_transliterated_summary_checked_in_cyrillic() -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from ..checks.verdict import Check
 from ..config import Backend
 from ..errors import UsageError
-from ..llm.chat import ChatRequest, Completer, MadeBy, ModelInfo, Tally, Usage
+from ..llm.chat import ChatRequest, Completer, Made, MadeBy, ModelInfo, Tally
 from ..llm.steps import Steps, gather_steps, run
 from ..llm.tokens import split_to_budget
 from ..tasks.prompts import LANGUAGES, Prompt, render
@@ -81,12 +81,7 @@ class Facts(MadeBy):
     topics: tuple[TopicOut, ...]
     dropped: tuple[Dropped, ...]
     keep_ungrounded: bool
-    model: str
-    backend: str
-    usage: Usage
-    calls: int
-    chunks: int
-    cached: bool
+    made: Made
     coverage: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (covered, in the text)
     reasked: bool = False  # the first answer was implausibly empty: asked again with a worked example
     found: Candidates | None = None  # what the text visibly holds (names, quotes, figures, dates)
@@ -183,12 +178,7 @@ def facts_steps(
         **{kind: tuple(merged[kind]) for kind in KINDS},
         dropped=tuple(d for _, dropped in pinned for d in dropped),
         keep_ungrounded=keep_ungrounded,
-        model=llm.model,
-        backend=llm.backend,
-        usage=tally.usage,
-        calls=tally.calls,
-        chunks=len(parts),
-        cached=tally.all_cached,
+        made=tally.made(llm, parts=len(parts)),
         coverage=coverage(found_in_text, evidence),
         reasked=reasked,
         found=found_in_text,

@@ -183,19 +183,33 @@ class Made:
 
 
 class MadeBy:
-    """For a result dataclass with the fields ``model``, ``backend``, ``usage``, ``calls``,
-    ``chunks`` and ``cached``: its ``made`` record."""
+    """A result that carries its ``made`` record, read through the names its readers know."""
 
-    model: str
-    backend: str
-    usage: Usage
-    calls: int
-    chunks: int
-    cached: bool
+    made: Made
 
     @property
-    def made(self) -> Made:
-        return Made(str(self.model), str(self.backend), self.usage, self.calls, self.cached, self.chunks)
+    def model(self) -> str:
+        return self.made.model
+
+    @property
+    def backend(self) -> str:
+        return self.made.backend
+
+    @property
+    def usage(self) -> Usage:
+        return self.made.usage
+
+    @property
+    def calls(self) -> int:
+        return self.made.calls
+
+    @property
+    def cached(self) -> bool:
+        return self.made.cached
+
+    @property
+    def chunks(self) -> int:
+        return self.made.parts
 
 
 @dataclass
@@ -216,6 +230,10 @@ class Tally:
     @property
     def all_cached(self) -> bool:
         return self.cached == self.calls
+
+    def made(self, llm: ModelInfo, *, parts: int = 1) -> Made:
+        """The record of a task whose calls this tally added up, on ``llm``."""
+        return Made(llm.model, str(llm.backend), self.usage, self.calls, self.all_cached, parts)
 
 
 def parse_completion(body: Any, *, model: str, endpoint: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..checks.summary import check_summary
 from ..checks.verdict import Check
 from ..errors import OutputInvalid, UsageError
-from ..llm.chat import ChatRequest, ChatResult, Completer, MadeBy, ModelInfo, Tally, Usage
+from ..llm.chat import ChatRequest, ChatResult, Completer, Made, MadeBy, ModelInfo, Tally
 from ..llm.steps import Steps, run
 from ..llm.tokens import TokenCounter, split_to_budget
 from ..text.articles import Article, ArticleMeta
@@ -32,12 +32,7 @@ class Summary(MadeBy):
     text: str
     lang: str
     length: str
-    model: str
-    backend: str
-    usage: Usage
-    cached: bool
-    calls: int
-    chunks: int
+    made: Made
     finish_reason: str
     checks: tuple[Check, ...]
 
@@ -88,12 +83,7 @@ def summarise_steps(article: Article, llm: ModelInfo, *, lang: str = "en", lengt
         text=text,
         lang=lang,
         length=length,
-        model=llm.model,
-        backend=llm.backend,
-        usage=tally.usage,
-        cached=tally.all_cached,
-        calls=tally.calls,
-        chunks=len(chunks),
+        made=tally.made(llm, parts=len(chunks)),
         finish_reason=result.finish_reason,
         checks=check_summary(
             text,

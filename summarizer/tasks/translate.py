@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from ..checks.translation import check_translation
 from ..checks.verdict import Check, failed
 from ..errors import OutputInvalid, UsageError
-from ..llm.chat import ChatRequest, ChatResult, Completer, MadeBy, ModelInfo, Tally, Usage
+from ..llm.chat import ChatRequest, ChatResult, Completer, Made, MadeBy, ModelInfo, Tally
 from ..llm.steps import Steps
 from ..llm.steps import run as run_steps
 from ..llm.tokens import TokenCounter, split_to_budget
@@ -77,12 +77,7 @@ class Translation(MadeBy):
     lang: str
     script: str
     alphabet: str
-    model: str
-    backend: str
-    usage: Usage
-    cached: bool
-    calls: int
-    chunks: int
+    made: Made
     retried: int  # parts asked again because their checks failed
     finish_reason: str
     terms: tuple[tuple[str, str], ...]  # glossary (source form, target form) pairs that were sent
@@ -152,12 +147,7 @@ def translate_steps(
         lang=lang,
         script=script,
         alphabet=ALPHABETS[(lang, script)],
-        model=llm.model,
-        backend=llm.backend,
-        usage=run.tally.usage,
-        cached=run.tally.all_cached,
-        calls=run.tally.calls,
-        chunks=len(chunks),
+        made=run.tally.made(llm, parts=len(chunks)),
         retried=run.retried,
         finish_reason=finish,
         terms=tuple(run.terms.items()),

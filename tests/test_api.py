@@ -115,3 +115,19 @@ def test_the_folder_tree_is_the_layer_diagram() -> None:
     architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     missing = [name for name in packages if f"`{name}/`" not in architecture]
     assert not missing, f"docs/ARCHITECTURE.md does not describe {missing}"
+
+
+def test_the_architecture_page_names_every_module_and_no_module_that_does_not_exist() -> None:
+    import re
+
+    architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    bullets = {m.group(1): m.group(2) for m in re.finditer(r"^- `(\w+)/`: (.*)$", architecture, re.MULTILINE)}
+    packages = sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py"))
+    assert sorted(bullets) == packages
+    for package, text in bullets.items():
+        modules = {p.stem for p in (PACKAGE / package).glob("*.py")} - {"__init__"}
+        named = set(re.findall(r"`([a-z_]+)` \(", text)) | set(re.findall(r"`([a-z_]+)`[,.]", text))
+        assert modules <= set(re.findall(r"`([a-z_]+)`", text)), (package, modules - set(re.findall(r"`(\w+)`", text)))
+        assert named <= modules, (package, named - modules)
+    leaves = {p.name for p in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py"}
+    assert all(f"`{name}`" in architecture for name in leaves), leaves

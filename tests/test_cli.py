@@ -14,6 +14,8 @@ from conftest import ROOT, SEED
 from fakes import FakeOpenAI, Reply
 
 from summarizer.cli.main import main
+from summarizer.tasks.translate import source_text
+from summarizer.text.articles import load_article
 
 KEY = "sk-canary-9f8e7d6c5b4a39281706"
 
@@ -363,6 +365,30 @@ def test_check_json_lists_every_check_with_evidence(capsys: pytest.CaptureFixtur
     assert not verdicts["language"]["passed"] and "this is Russian" in verdicts["language"]["detail"]
     assert verdicts["paragraphs"]["passed"] and verdicts["paragraphs"]["detail"] == "2 paragraphs for the source's 2"
     assert (data["source_language"], data["language"], data["glossary"]) == ("en", "kk", None)
+
+
+def test_check_json_gives_each_failed_check_findings_with_their_places(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = (
+        SEED_KK.replace("2016", "2061")
+        .replace("Ерғали Бұлегенов", "Ергали Булегенов")
+        .replace("Дипломаттың айтуынша", "the big plan of the diplomat", 1)
+    )
+    (tmp_path / "t.txt").write_text(broken, encoding="utf-8")
+    argv = ["check", str(SEED), str(tmp_path / "t.txt"), "--to", "kk", "--glossary", GLOSSARY, "--json"]
+    code, out, _ = run(capsys, *argv)
+    source = source_text(load_article(SEED))  # the text the checks judge, and their offsets' frame
+    failed = {c["name"]: c["findings"] for c in json.loads(out)["checks"] if not c["passed"]}
+    assert code == 3 and set(failed) == {"numbers", "glossary", "untranslated"}
+    assert all(f["severity"] == "error" for found in failed.values() for f in found)
+    where = {n: [(f["expected"], f["found"], f["span"], f["source_span"]) for f in fs] for n, fs in failed.items()}
+    (number, _, _, at), = where["numbers"]
+    assert number == "2016" and source[at[0] : at[1]] == "2016"
+    (house, _, _, at), = where["glossary"]
+    assert house == "Ерғали Бұлегенов" and source[at[0] : at[1]] == "Yergali Bulegenov"
+    (_, words, at, _), = where["untranslated"]
+    assert words == "the big plan of the diplomat" == broken[at[0] : at[1]]
 
 
 def test_check_bad_files_are_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 from summarizer.checks.translation import LENGTH_RATIO, check_translation
-from summarizer.text.glossary import Glossary, load_glossary
+from summarizer.text.glossary import Glossary, load_glossary, parse_glossary
 
 CORPUS = ROOT / "tests" / "data" / "translations"
 CASES = sorted(CORPUS.glob("*.json"))
@@ -164,3 +164,38 @@ def test_russian_left_in_a_translation_from_russian() -> None:
 def test_length_ratio_table_covers_both_directions() -> None:
     assert {("en", "ru"), ("en", "kk"), ("ru", "kk"), ("kk", "ru")} <= set(LENGTH_RATIO)
     assert verdicts(GOOD_RU[:30])["length_ratio"] is False
+
+
+def findings(translation: str, name: str, lang: str = "ru", **kw: object) -> list[tuple[str | None, ...]]:
+    """The failed check ``name``'s findings: (severity, judged words, source words, expected, found)."""
+    checks = check_translation(SOURCE, translation, source_lang="en", target_lang=lang, **kw)  # type: ignore[arg-type]
+    check = next(c for c in checks if c.name == name)
+    assert not check.passed
+    return [
+        (f.severity, translation[slice(*f.span)] if f.span else None,
+         SOURCE[slice(*f.source_span)] if f.source_span else None, f.expected, f.found)
+        for f in check.findings
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("translation", "name", "wanted"),
+    [
+        (GOOD_RU.replace("24 500", "24,500"), "numbers", [("error", None, "24,500", "24500", None)]),
+        (GOOD_RU.replace("во вторник ", ""), "numbers", [("error", None, "Tuesday", "Tuesday", None)]),
+        (GOOD_RU.replace("Сообщает БелТА.", "It was reported by BelTA."), "untranslated",
+         [("error", "It was reported by", None, None, "It was reported by")]),
+        (GOOD_RU.replace("\n\n", " "), "paragraphs", [("error", None, None, "2", "1")]),
+        (GOOD_RU[:30], "length_ratio", [("error", None, None, "0.75-1.5", "0.33")]),
+        (GOOD_RU, "glossary", [("error", None, "Belarus", "Белоруссия", None)]),
+    ],
+)  # fmt: skip
+def test_failed_checks_give_findings_with_their_places(
+    translation: str, name: str, wanted: list[tuple[str | None, ...]]
+) -> None:
+    glossary = parse_glossary("en,ru\nBelarus,Белоруссия\n")
+    assert findings(translation, name, glossary=glossary) == wanted
+
+
+def test_a_cut_off_translation_says_so_in_a_finding() -> None:
+    assert findings(GOOD_RU, "complete", finish_reason="length") == [("error", None, None, "stop", "length")]

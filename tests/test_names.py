@@ -104,3 +104,22 @@ def test_a_hyphenated_asian_given_name_is_not_held_to_transliteration() -> None:
     )
     assert check.passed, check.detail
     assert not names_check(source, "Число перебежчиков сократилось, сообщил Бён Сок.", source_lang="en").passed
+
+
+@pytest.mark.parametrize(
+    ("translation", "wanted"),
+    [
+        ("Президент Касим-Ямарт Токаев встретился с белорусским лидером Александром Лукашенко, сообщила "
+         "пресс-служба Акорды.", [("mangled_name", "Ямарт", "Jomart", "Jomart", "Ямарт")]),
+        ("Президент Касым-Жомарт Токаев встретился с белорусским лидером Александром Лукашенко.",
+         [("missing_name", None, "Akorda", "Akorda", None)]),
+    ],
+)  # fmt: skip
+def test_a_name_finding_says_where_the_name_is_and_what_became_of_it(
+    translation: str, wanted: list[tuple[str | None, ...]]
+) -> None:
+    check = names_check(SOURCE, translation, source_lang="en", target_lang="ru")
+    assert [
+        (f.kind, translation[slice(*f.span)] if f.span else None, SOURCE[slice(*f.source_span)], f.expected, f.found)
+        for f in check.findings if f.source_span
+    ] == wanted  # fmt: skip

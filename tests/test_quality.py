@@ -93,3 +93,26 @@ def test_summaries_in_russian_and_kazakh_get_the_language_checks(text: str, lang
     checks = check_summary(text, lang=lang, finish_reason="stop")
     assert {"language", "vocabulary"} <= {c.name for c in checks}
     assert {c.name for c in failed(checks)} == failing
+
+
+INVENTED = (
+    "Перевалочность грузовищ в торговище возросталась, сообщил журналистникам портовик во вторничестве "
+    "и переменчивых коридорах."
+)
+RUSSIAN_IN_KAZAKH = "Қазақстан мен Беларусь келісімге қол қойды, хотя стороны не смогли договориться о новых сроках."
+LOOPED = " ".join(f"w{i}" for i in range(40)) + " болып жатыр болып жатыр болып жатыр болып жатыр. Соңы."
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name", "words"),
+    [
+        (INVENTED, "ru", "vocabulary", ["грузовищ", "торговище", "возросталась", "журналистникам", "вторничестве"]),
+        (RUSSIAN_IN_KAZAKH, "kk", "language", ["хотя стороны не смогли договориться о новых сроках"]),
+        (LOOPED, "en", "no_repetition", ["болып жатыр болып жатыр болып жатыр болып жатыр"]),
+    ],
+)
+def test_a_failed_check_points_at_its_words(text: str, lang: str, name: str, words: list[str]) -> None:
+    check = {c.name: c for c in check_summary(text, lang=lang, finish_reason="stop", length="medium")}[name]
+    assert not check.passed
+    spans = [f.span for f in check.findings if f.span is not None]
+    assert [text[a:b] for a, b in spans] == words and all(f.severity == "error" for f in check.findings)

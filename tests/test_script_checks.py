@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
 
+import summarizer
 from summarizer.checks.marks import marked
 from summarizer.checks.scaffold import scaffolding_check
 from summarizer.checks.script import (
@@ -15,7 +18,7 @@ from summarizer.checks.script import (
     repeated_phrase_check,
 )
 from summarizer.checks.summary import language_checks
-from summarizer.checks.verdict import Check
+from summarizer.checks.verdict import Check, Finding
 
 
 @pytest.mark.parametrize(
@@ -55,6 +58,7 @@ SOURCE = (
 def test_latin_words(translation: str, flagged: list[str]) -> None:
     check = latin_words_check(translation, source=SOURCE)
     assert [translation[a:b] for a, b in check.spans] == flagged
+    assert [f.found for f in check.findings] == flagged  # a finding per word, naming it
     assert check.passed is (not flagged)
 
 
@@ -168,3 +172,25 @@ def test_the_echo_follows_the_prompt_templates_in_use(tmp_path: Path, monkeypatc
     monkeypatch.setenv("SUMMARIZER_PROMPTS_DIR", str(tmp_path))
     check = scaffolding_check(answer)
     assert not check.passed and answer[slice(*check.spans[0])] == "Write it the way a wire reporter would"
+
+
+_PATTERN_CALLS = frozenset({"search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split"})
+
+
+def test_the_desk_never_reads_a_checks_sentence_back() -> None:
+    """Marks come from findings: no module of ``serve`` puts a check's detail through a regular expression."""
+    for path in sorted((Path(summarizer.__file__).parent / "serve").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"_QUOTED|_listed|_numbers_in", source), path.name
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PATTERN_CALLS:
+                arguments = " ".join(ast.unparse(a) for a in [*node.args, *(k.value for k in node.keywords)])
+                assert "detail" not in arguments, f"{path.name}:{node.lineno}: {ast.unparse(node)}"
+
+
+def test_marks_come_from_findings_and_say_which_one() -> None:
+    text = "Посол Lukashenko и Zhang прибыли."
+    html = str(marked(text, [latin_words_check(text, source=SOURCE)]))
+    assert html.count("<mark") == 2 and 'title="latin_words: Lukashenko: left in Latin letters"' in html
+    quiet = Check("x", True, "", findings=(Finding("note", "info", "for the record", span=(0, 5)),))
+    assert str(marked(text, [quiet])) == text  # an info finding is not a fault to mark

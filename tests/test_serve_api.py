@@ -107,6 +107,9 @@ def test_check_translation_and_summary(desk: DeskClient) -> None:
     bad = post(desk, "/api/check", {"source": source, "text": SEED_KK.replace("2016", "2061"), "to": "kk"}).json()
     assert bad["passed"] is False
     assert [c["name"] for c in bad["checks"] if not c["passed"]] == ["numbers"]
+    (finding,) = next(c["findings"] for c in bad["checks"] if not c["passed"])
+    assert (finding["severity"], finding["expected"], finding["span"]) == ("error", "2016", None)
+    assert finding["source_span"] is not None
     summary = post(desk, "/api/check", {"source": source, "text": SUMMARY, "kind": "summary", "lang": "en"}).json()
     assert summary["passed"] is True and summary["language"] == "en"
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from ..text.numbers import month_spans, number_spans, weekday_spans
 from .names import unsupported_names
-from .verdict import Check
+from .verdict import Check, Finding
 
 __all__ = ["check_faithfulness"]
 
@@ -70,20 +70,26 @@ def _numbers(summary: str, source: str, lang: str, source_lang: str) -> Check:
     if days_said:
         days = {d for _, _, d in weekday_spans(source, source_lang)}
         bad += [(start, end) for start, end, day in days_said if day not in days]
-    if bad:
-        listed = ", ".join(dict.fromkeys(summary[a:b] for a, b in sorted(bad)))
-        return Check("numbers_supported", False, f"not in the source: {listed}", tuple(sorted(bad)))
-    return Check("numbers_supported", True, "every number and date of the summary is in the source")
+    listed = ", ".join(dict.fromkeys(summary[a:b] for a, b in sorted(bad)))
+    return Check.of(
+        "numbers_supported",
+        [Finding("unsupported_number", "error", f"not in the source: {summary[a:b]}", span=(a, b), found=summary[a:b])
+         for a, b in sorted(bad)],  # fmt: skip
+        ok="every number and date of the summary is in the source",
+        detail=f"not in the source: {listed}",
+    )
 
 
 def _names(summary: str, source: str) -> Check:
     missing = unsupported_names(summary, source)
-    if missing:
-        listed = ", ".join(dict.fromkeys(n.word for n in missing))
-        return Check(
-            "names_supported", False, f"the source never names: {listed}", tuple((n.start, n.end) for n in missing)
-        )
-    return Check("names_supported", True, "every name of the summary is named in the source")
+    listed = ", ".join(dict.fromkeys(n.word for n in missing))
+    return Check.of(
+        "names_supported",
+        [Finding("unsupported_name", "error", f"the source never names {n.word}", span=(n.start, n.end), found=n.word)
+         for n in missing],  # fmt: skip
+        ok="every name of the summary is named in the source",
+        detail=f"the source never names: {listed}",
+    )
 
 
 def _normal(text: str) -> str:
@@ -100,7 +106,11 @@ def _quotes(summary: str, source: str, *, same_language: bool) -> Check:
         quoted = match.group(group).strip(" .,")
         if len(quoted.split()) >= 3 and _normal(quoted) not in plain:
             bad.append((match.start(group), match.end(group)))
-    if bad:
-        listed = "; ".join(f"'{summary[a:b]}'" for a, b in bad)
-        return Check("quotes_supported", False, f"quoted, but not in the source: {listed}", tuple(bad))
-    return Check("quotes_supported", True, "every quotation of the summary is in the source")
+    listed = "; ".join(f"'{summary[a:b]}'" for a, b in bad)
+    return Check.of(
+        "quotes_supported",
+        [Finding("unsupported_quote", "error", f"quoted, but not in the source: '{summary[a:b]}'", span=(a, b),
+                 found=summary[a:b]) for a, b in bad],  # fmt: skip
+        ok="every quotation of the summary is in the source",
+        detail=f"quoted, but not in the source: {listed}",
+    )

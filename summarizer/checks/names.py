@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ..text.glossary import Glossary
 from ..text.romanise import EXONYMS, best_prefix_similarity, name_key, names_match, related
 from ..text.words import TERM
-from .verdict import Check
+from .verdict import Check, Finding
 
 __all__ = ["Name", "names_check", "proper_names", "unsupported_names"]
 
@@ -231,20 +231,25 @@ def names_check(
         missing.append((name, _closest(name, candidates)))
     if not missing:
         return Check("names", True, f"all {len(names)} name words of the source are there")
-    listed = []
-    spans = []
-    for name, near in missing:
-        if near is not None:
-            listed.append(f"{name.word} (closest: {near.word})")
-            spans.append((near.start, near.end))
-        else:
-            listed.append(f"{name.word} (not there)")
+    findings = [_missing(name, near) for name, near in missing]
     return Check(
         "names",
         False,
-        f"{len(missing)} of {len(names)} name words of the source are missing or mangled: " + ", ".join(listed[:12]),
-        tuple(sorted(set(spans))),
+        f"{len(missing)} of {len(names)} name words of the source are missing or mangled: "
+        + ", ".join(f.message for f in findings[:12]),
+        tuple(sorted({(near.start, near.end) for _, near in missing if near is not None})),
+        tuple(findings),
     )
+
+
+def _missing(name: Name, near: Name | None) -> Finding:
+    """A source name the translation lacks: where it is in the source and, when it is mangled,
+    where its mangled form is in the translation."""
+    if near is None:
+        return Finding("missing_name", "error", f"{name.word} (not there)", source_span=(name.start, name.end),
+                       expected=name.word)  # fmt: skip
+    return Finding("mangled_name", "error", f"{name.word} (closest: {near.word})", span=(near.start, near.end),
+                   source_span=(name.start, name.end), expected=name.word, found=near.word)  # fmt: skip
 
 
 def _same(source_key: str, target_key: str, inflected: bool) -> bool:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import prompts_dir
-from .verdict import Check
+from .verdict import Check, Finding
 
 __all__ = ["scaffolding", "scaffolding_check"]
 
@@ -110,12 +110,12 @@ def scaffolding_check(text: str, source: str = "") -> Check:
     """``no_scaffolding``: fails on any piece of prompt scaffolding the source itself does not say
     (an article quoting "instructions" is not the model leaking its own)."""
     spans = [(a, b) for a, b in scaffolding(text) if text[a:b].strip().casefold() not in source.casefold()]
-    if not spans:
-        return Check("no_scaffolding", True, "no prompt scaffolding in the answer")
-    pieces = list(dict.fromkeys(" ".join(text[a:b].split()) for a, b in spans))
-    return Check(
+    found = [(span, " ".join(text[span[0] : span[1]].split())) for span in spans]
+    pieces = list(dict.fromkeys(piece for _, piece in found))
+    return Check.of(
         "no_scaffolding",
-        False,
-        "the answer talks about its task or echoes the prompt: " + "; ".join(f"'{p}'" for p in pieces[:5]),
-        tuple(spans),
+        [Finding("scaffolding", "error", f"talks about its task or echoes the prompt: '{piece}'", span=span,
+                 found=piece) for span, piece in found],  # fmt: skip
+        ok="no prompt scaffolding in the answer",
+        detail="the answer talks about its task or echoes the prompt: " + "; ".join(f"'{p}'" for p in pieces[:5]),
     )

@@ -20,18 +20,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
 from ..text.kkwords import kazakh_share
 from ..text.words import LETTERS, TOKEN
-from .verdict import Check
+from .verdict import Check, Finding
 
 __all__ = [
     "kazakh_words_check",
     "latin_words_check",
     "mixed_script_check",
     "repeated_phrase_check",
+    "where_words",
     "without_kazakh_names",
 ]
 
@@ -52,8 +54,15 @@ def house_latin() -> frozenset[str]:
     return frozenset(n.casefold() for n in names if n)
 
 
-def _spans_of(words: list[re.Match[str]]) -> tuple[tuple[int, int], ...]:
-    return tuple((m.start(), m.end()) for m in words)
+def _word_findings(kind: str, why: str, words: list[re.Match[str]]) -> list[Finding]:
+    """One error finding per word: where it is, and the word."""
+    return [Finding(kind, "error", f"{m.group()}: {why}", span=(m.start(), m.end()), found=m.group()) for m in words]
+
+
+def where_words(text: str, words: Iterable[str]) -> list[re.Match[str]]:
+    """The words of ``text`` whose lower-case form is one of ``words``: where a check's words are."""
+    wanted = {w.lower().replace("’", "'") for w in words}
+    return [m for m in LETTERS.finditer(text) if m.group().lower().replace("’", "'") in wanted]
 
 
 def _listed(words: list[re.Match[str]], limit: int = 10) -> str:
@@ -87,10 +96,12 @@ def mixed_script_check(text: str) -> Check:
             for part in re.split(r"[-'’]", m.group())
         )
     ]
-    if mixed:
-        return Check("mixed_script", False, f"{len(mixed)} words mix Latin and Cyrillic letters: {_listed(mixed)}",
-                     _spans_of(mixed))  # fmt: skip
-    return Check("mixed_script", True, "no word mixes Latin and Cyrillic letters")
+    return Check.of(
+        "mixed_script",
+        _word_findings("mixed_script_word", "mixes Latin and Cyrillic letters", mixed),
+        ok="no word mixes Latin and Cyrillic letters",
+        detail=f"{len(mixed)} words mix Latin and Cyrillic letters: {_listed(mixed)}",
+    )
 
 
 def latin_words_check(text: str, *, allowed: frozenset[str] = frozenset(), source: str = "") -> Check:
@@ -115,11 +126,12 @@ def latin_words_check(text: str, *, allowed: frozenset[str] = frozenset(), sourc
     ]
     latin = _outside_runs(clean, latin)
     latin = [m for run in _runs(clean, latin) if not _kept_brand(run, source) for m in run]
-    if latin:
-        return Check(
-            "latin_words", False, f"{len(latin)} words left in Latin letters: {_listed(latin)}", _spans_of(latin)
-        )
-    return Check("latin_words", True, "no word left in Latin letters (acronyms and house names aside)")
+    return Check.of(
+        "latin_words",
+        _word_findings("latin_word", "left in Latin letters", latin),
+        ok="no word left in Latin letters (acronyms and house names aside)",
+        detail=f"{len(latin)} words left in Latin letters: {_listed(latin)}",
+    )
 
 
 def _runs(text: str, words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
@@ -181,13 +193,12 @@ def kazakh_words_check(text: str) -> Check:
     # Human Kazakh news: 88-100 % known (NTREX: 88.7 % of running words); Russian 21-43 %, Kyrgyz 30 %.
     passed = share >= 0.7
     detail = f"{share:.0%} of {judged} lower-case words are Kazakh words or stems"
-    spans: tuple[tuple[int, int], ...] = ()
-    if not passed:
-        wanted = set(unknown)
-        hits = [m for m in LETTERS.finditer(text) if m.group().lower() in wanted]
-        detail += " (Kazakh news has 85 % or more): not Kazakh: " + _listed(hits)
-        spans = _spans_of(hits)
-    return Check("kazakh_words", passed, detail, spans)
+    if passed:
+        return Check("kazakh_words", True, detail)
+    hits = where_words(text, unknown)
+    detail += " (Kazakh news has 85 % or more): not Kazakh: " + _listed(hits)
+    # The verdict is the share's: given, not derived from the findings (a word may not be found again).
+    return Check("kazakh_words", False, detail, findings=tuple(_word_findings("not_kazakh_word", "not Kazakh", hits)))
 
 
 def _repeats(text: str, size: int) -> tuple[list[re.Match[str]], tuple[str, ...], list[int]]:
@@ -219,5 +230,10 @@ def repeated_phrase_check(text: str, *, source: str = "", size: int = 4, copies:
     allowed = max(copies - 1, in_source + 1 if in_source >= 2 else 0)
     if len(starts) <= allowed:
         return Check("repeated_phrase", True, f"no phrase of {size} words comes more than {allowed} times")
-    spans = tuple((words[i].start(), words[i + size - 1].end()) for i in starts)
-    return Check("repeated_phrase", False, f"'{' '.join(gram)}' comes {len(starts)} times", spans)
+    phrase = " ".join(gram)
+    message = f"'{phrase}' comes {len(starts)} times"
+    found = tuple(
+        Finding("repeated_phrase", "error", message, span=(words[i].start(), words[i + size - 1].end()), found=phrase)
+        for i in starts
+    )
+    return Check("repeated_phrase", False, message, findings=found)

@@ -18,15 +18,24 @@ from ..text.langid import (
     guess_language,
     identify_language,
     letter_share,
-    longest_russian_run,
     russian_in_kazakh,
+    russian_run,
     unknown_russian_words,
 )
 from ..text.words import TOKEN
-from .script import without_kazakh_names
-from .verdict import Check, failed
+from .script import where_words, without_kazakh_names
+from .verdict import Check, Finding, failed
 
-__all__ = ["Check", "check_summary", "failed", "language_checks", "loop", "repetition", "repetition_check"]
+__all__ = [
+    "Check",
+    "check_summary",
+    "complete_check",
+    "failed",
+    "language_checks",
+    "loop",
+    "repetition",
+    "repetition_check",
+]
 
 
 def check_summary(
@@ -40,7 +49,8 @@ def check_summary(
 ) -> tuple[Check, ...]:
     """Every check of a summary; with its ``source``, also whether the summary is faithful to it
     (``checks.faithfulness``) and free of the prompt's scaffolding."""
-    words = TOKEN.findall(text)
+    matches = list(TOKEN.finditer(text))
+    words = [m.group() for m in matches]
     extra: tuple[Check, ...] = ()
     if source is not None:
         from .faithfulness import check_faithfulness  # names and numbers: loaded when a source is given
@@ -52,16 +62,17 @@ def check_summary(
     return (
         _length_check(text, words, length),
         Check("not_empty", bool(words), f"{len(words)} words"),
-        Check(
-            "complete",
-            finish_reason != "length",
-            "the model stopped at the token limit, so the text is cut off"
-            if finish_reason == "length"
-            else f"finish_reason={finish_reason}",
-        ),
-        repetition_check(words),
+        complete_check(finish_reason),
+        repetition_check(matches),
         *language_checks(text, lang),
     ) + extra
+
+
+def complete_check(finish_reason: str) -> Check:
+    """``complete``: the model stopped by itself, not at its token limit."""
+    cut = Finding("cut_off", "error", "the model stopped at the token limit, so the text is cut off",
+                  expected="stop", found=finish_reason)  # fmt: skip
+    return Check.of("complete", [cut] if finish_reason == "length" else [], ok=f"finish_reason={finish_reason}")
 
 
 def repetition(words: list[str], n: int = 4) -> tuple[float, str]:
@@ -87,27 +98,54 @@ def loop(words: list[str], *, longest: int = 12, copies: int = 3) -> tuple[str, 
     4-gram share misses it in a long text, where a loop of twenty is a few per cent of the
     whole. Honest prose never says the same word or phrase three times in a row.
     """
+    unit, count, _ = _loop(words, longest=longest, copies=copies)
+    return unit, count
+
+
+def _loop(words: list[str], *, longest: int = 12, copies: int = 3) -> tuple[str, int, int]:
+    """``loop``, and the index of the word the loop starts at."""
     lowered = [w.lower() for w in words]
-    best, best_count = "", 0
+    best, best_count, best_start = "", 0, 0
     for size in range(1, longest + 1):
         run = 0
         for i in range(len(lowered) - size):
             run = run + 1 if lowered[i] == lowered[i + size] else 0
             if run >= size * (copies - 1) and run // size + 1 > best_count:
-                best_count = run // size + 1
-                best = " ".join(lowered[i - run + 1 : i - run + 1 + size])
-    return (best, best_count) if best_count >= copies else ("", 0)
+                best_count, best_start = run // size + 1, i - run + 1
+                best = " ".join(lowered[best_start : best_start + size])
+    return (best, best_count, best_start) if best_count >= copies else ("", 0, 0)
 
 
-def repetition_check(words: list[str], *, limit: float = 0.2) -> Check:
+def repetition_check(words: list[re.Match[str]], *, limit: float = 0.2) -> Check:
+    """``no_repetition`` over the words of a text (their matches, so that a loop can be pointed at)."""
     if len(words) < 12:
         return Check("no_repetition", True, "too short to loop")
-    share, top = repetition(words)
-    unit, count = loop(words)
+    plain = [w.group() for w in words]
+    share, top = repetition(plain)
+    unit, count, start = _loop(plain)
     detail = f"{share:.0%} of 4-word sequences repeat" + (f" (most: '{top}')" if top else "")
     if count:
         detail += f"; '{unit}' {count} times in a row"
-    return Check("no_repetition", share < limit and not count, detail)
+    findings = []
+    if share >= limit:
+        message = f"{share:.0%} of 4-word sequences repeat"
+        findings += [Finding("repeated_ngram", "error", message, span=span, found=top) for span in _grams(words, top)]
+        findings += [] if top else [Finding("repeated_ngram", "error", message)]
+    if count:
+        end = words[start + count * len(unit.split()) - 1].end()
+        findings.append(Finding("loop", "error", f"'{unit}' {count} times in a row", span=(words[start].start(), end),
+                                found=unit))  # fmt: skip
+    return Check.of("no_repetition", findings, ok=detail, detail=detail)
+
+
+def _grams(words: list[re.Match[str]], gram: str, n: int = 4) -> list[tuple[int, int]]:
+    """Where the ``n``-word sequence ``gram`` (lower case) is among ``words``."""
+    lowered = [w.group().lower() for w in words]
+    return [
+        (words[i].start(), words[i + n - 1].end())
+        for i in range(len(words) - n + 1)
+        if gram and " ".join(lowered[i : i + n]) == gram
+    ]
 
 
 _SENTENCE = re.compile(r"[.!?…]+(?:\s|$)")
@@ -142,14 +180,17 @@ def language_checks(text: str, lang: str) -> tuple[Check, ...]:
 
 def _script_check(text: str, lang: str) -> Check:
     found = detect_language(text) if text.strip() else "none"
+    wrong: list[Finding] = []
     if found != lang:
-        return Check("language", False, f"expected {lang}, text looks like {found}")
-    if lang == "en":
+        wrong = [Finding("wrong_language", "error", f"expected {lang}, text looks like {found}", expected=lang,
+                         found=found)]  # fmt: skip
+    elif lang == "en":
         # The script rule calls any Latin text English; a German or Turkish answer is not.
         other = identify_language(text)
         if not other.uncertain and other.code != "en":
-            return Check("language", False, f"expected en, text reads as {other.code} ({other.confidence:.2f})")
-    return Check("language", True, f"text is in {lang}")
+            message = f"expected en, text reads as {other.code} ({other.confidence:.2f})"
+            wrong = [Finding("wrong_language", "error", message, expected="en", found=other.code)]
+    return Check.of("language", wrong, ok=f"text is in {lang}")
 
 
 def _language_check(text: str, lang: str) -> Check:
@@ -159,21 +200,26 @@ def _language_check(text: str, lang: str) -> Check:
     problems = []
     if guess.lang != lang:
         hint = " (Cyrillic without any Kazakh-only letter: this is Russian)" if guess.lang == "ru" else ""
-        problems.append(f"it reads as {guess.lang}, not {lang}{hint}")
+        message = f"it reads as {guess.lang}, not {lang}{hint}"
+        problems.append(Finding("wrong_language", "error", message, expected=lang, found=guess.lang))
     if lang == "kk":
         share = letter_share(text, KAZAKH_ONLY)
         if share < 0.2 and guess.lang == lang:  # Kyrgyz and Russian-with-a-few-letters read as Kazakh
-            problems.append(f"only {share:.0%} of its words have a Kazakh letter (ә ғ қ ұ һ і; Kazakh has 50-80%)")
-        run = longest_russian_run(text)
+            message = f"only {share:.0%} of its words have a Kazakh letter (ә ғ қ ұ һ і; Kazakh has 50-80%)"
+            problems.append(Finding("few_kazakh_letters", "error", message, expected="50-80%", found=f"{share:.0%}"))
+        run = russian_run(text)
         if len(run) >= 6:
-            problems.append(f"{len(run)} Russian words in a row: '{' '.join(run[:10])}'")
+            words = [m.group() for m in run]
+            message = f"{len(run)} Russian words in a row: '{' '.join(words[:10])}'"
+            problems.append(Finding("russian_run", "error", message, span=(run[0].start(), run[-1].end()),
+                                    found=" ".join(words)))  # fmt: skip
     else:
         share = letter_share(text, NOT_RUSSIAN)
         if share > 0.03 and guess.lang == lang:
-            problems.append(f"{share:.0%} of its words have letters Russian does not use (Kazakh, Ukrainian)")
-    if problems:
-        return Check("language", False, "; ".join(problems))
-    return Check("language", True, f"text is in {lang} (lingua {guess.confidence:.2f})")
+            message = f"{share:.0%} of its words have letters Russian does not use (Kazakh, Ukrainian)"
+            problems.append(Finding("foreign_letters", "error", message, found=f"{share:.0%}"))
+    return Check.of("language", problems, ok=f"text is in {lang} (lingua {guess.confidence:.2f})",
+                    detail="; ".join(f.message for f in problems))  # fmt: skip
 
 
 def _vocabulary_check(text: str, lang: str) -> Check:
@@ -183,6 +229,7 @@ def _vocabulary_check(text: str, lang: str) -> Check:
         # Good Russian: 0-3 % unknown (rare compounds); invented-word garbage: 28 % and more.
         passed = judged < 10 or share <= 0.1
         detail = f"{len(unknown)} of {judged} lower-case words are not in the Russian dictionary ({share:.0%})"
+        kind, why = "unknown_word", "not in the Russian dictionary"
     else:
         russian = russian_in_kazakh(text)
         judged = len(TOKEN.findall(text))
@@ -190,6 +237,12 @@ def _vocabulary_check(text: str, lang: str) -> Check:
         passed = len(russian) < 3 or share < 0.02
         detail = f"{len(russian)} of {judged} words are Russian forms ({share:.0%})"
         unknown = russian
+        kind, why = "russian_form", "a Russian form"
     if unknown:
         detail += ": " + ", ".join(dict.fromkeys(unknown[:8]))
-    return Check("vocabulary", passed, detail)
+    # Where the words are (a passing check names a few, for the record, and marks nothing); the
+    # verdict is the share's, so it is given, not derived from the findings.
+    hits = [] if passed else [m for m in where_words(text, unknown) if m.group()[0].islower()]
+    findings = tuple(Finding(kind, "error", f"{m.group()}: {why}", span=(m.start(), m.end()), found=m.group())
+                     for m in hits)  # fmt: skip
+    return Check("vocabulary", passed, detail, findings=findings)

@@ -30,14 +30,14 @@ from decimal import Decimal
 
 from ..text.articles import split_paragraphs
 from ..text.glossary import Glossary, find_term
-from ..text.langid import longest_russian_run
-from ..text.numbers import compare, read_figures, rewritten
+from ..text.langid import russian_run
+from ..text.numbers import Lost, losses, places, read_figures, rewritten
 from ..text.words import LETTERS
 from .names import names_check
 from .scaffold import scaffolding_check
 from .script import kazakh_words_check, latin_words_check, mixed_script_check, repeated_phrase_check
-from .summary import language_checks, repetition_check
-from .verdict import Check
+from .summary import complete_check, language_checks, repetition_check
+from .verdict import Check, Finding
 
 __all__ = ["LENGTH_RATIO", "check_translation"]
 
@@ -87,21 +87,12 @@ def check_translation(
         _glossary_check(source, translation, source_lang, target_lang, glossary),
         _paragraphs_check(source, translation),
         _length_check(source, translation, source_lang, target_lang),
-        repetition_check(words, limit=0.1),
+        repetition_check(list(LETTERS.finditer(translation)), limit=0.1),
         _untranslated_check(translation, source_lang, target_lang),
         *real_output_checks(source, translation, source_lang=source_lang, target_lang=target_lang, glossary=glossary),
     ]
     if finish_reason is not None:
-        cut = finish_reason == "length"
-        checks.append(
-            Check(
-                "complete",
-                not cut,
-                "the model stopped at the token limit, so the text is cut off"
-                if cut
-                else f"finish_reason={finish_reason}",
-            )
-        )
+        checks.append(complete_check(finish_reason))
     return tuple(checks)
 
 
@@ -128,17 +119,26 @@ def real_output_checks(
 
 def _numbers_check(source: str, translation: str, source_lang: str, target_lang: str) -> Check:
     wanted = read_figures(source, source_lang)
-    lost = compare(wanted, read_figures(translation, target_lang))
+    lost = losses(wanted, read_figures(translation, target_lang))
     # 20 feet as «6 метров», «over 24 hours» as «за сутки»: the press's own rewriting, not a loss
-    lost = [x for x in lost if not (_is_value(x) and rewritten(source, Decimal(x), translation, target_lang))]
-    if lost:
-        return Check("numbers", False, "missing or changed: " + _listed(lost))
+    lost = [x for x in lost if not (_once(x) and rewritten(source, Decimal(x.label), translation, target_lang))]
+    findings = [
+        Finding(f"missing_{x.kind if x.kind != 'value' else 'number'}", "error", f"{x.label} missing or changed",
+                source_span=where, expected=x.name)
+        for x, where in zip(lost, places(lost, source, source_lang), strict=True)
+    ]  # fmt: skip
     count = sum(wanted.values.values()) + sum(wanted.months.values()) + sum(wanted.weekdays.values())
-    return Check("numbers", True, f"all {count} numbers, months and weekdays of the source are there")
+    return Check.of(
+        "numbers",
+        findings,
+        ok=f"all {count} numbers, months and weekdays of the source are there",
+        detail="missing or changed: " + _listed([x.label for x in lost]),
+    )
 
 
-def _is_value(item: str) -> bool:
-    return bool(re.fullmatch(r"\d+(?:\.\d+)?", item))
+def _once(lost: Lost) -> bool:
+    """A value the translation lacks once (what the press's rewriting of a unit accounts for)."""
+    return lost.kind == "value" and lost.short == 1
 
 
 def _glossary_check(
@@ -148,10 +148,18 @@ def _glossary_check(
         return Check("glossary", True, "no glossary given: house spellings of names were not checked")
     terms = glossary.select(source, lang=source_lang, target=target_lang)
     missing = [term for term in terms if find_term(translation, term.form(target_lang), lang=target_lang) is None]
-    if missing:
-        listed = _listed([f"{t.form(target_lang)} (for {t.form(source_lang)})" for t in missing])
-        return Check("glossary", False, f"{len(missing)} of {len(terms)} terms not in their house spelling: {listed}")
-    return Check("glossary", True, f"all {len(terms)} glossary terms of the source are there")
+    items = [f"{t.form(target_lang)} (for {t.form(source_lang)})" for t in missing]
+    findings = [
+        Finding("glossary_term", "error", f"{item} not in its house spelling", expected=term.form(target_lang),
+                source_span=find_term(source, term.form(source_lang), lang=source_lang))
+        for term, item in zip(missing, items, strict=True)
+    ]  # fmt: skip
+    return Check.of(
+        "glossary",
+        findings,
+        ok=f"all {len(terms)} glossary terms of the source are there",
+        detail=f"{len(missing)} of {len(terms)} terms not in their house spelling: {_listed(items)}",
+    )
 
 
 def _listed(items: list[str], limit: int = 12) -> str:
@@ -162,59 +170,68 @@ def _listed(items: list[str], limit: int = 12) -> str:
 
 def _paragraphs_check(source: str, translation: str) -> Check:
     want, got = len(split_paragraphs(source)), len(split_paragraphs(translation))
-    return Check("paragraphs", want == got, f"{got} paragraphs for the source's {want}")
+    detail = f"{got} paragraphs for the source's {want}"
+    wrong = Finding("paragraph_count", "error", detail, expected=str(want), found=str(got))
+    return Check.of("paragraphs", [wrong] if want != got else [], ok=detail, detail=detail)
 
 
 def _length_check(source: str, translation: str, source_lang: str, target_lang: str) -> Check:
     low, high = LENGTH_RATIO.get((source_lang, target_lang), _DEFAULT_RATIO)
     ratio = len(" ".join(translation.split())) / max(1, len(" ".join(source.split())))
     verdict = "" if low <= ratio <= high else (" (cut short?)" if ratio < low else " (a loop or additions?)")
-    return Check(
-        "length_ratio",
-        low <= ratio <= high,
-        f"{ratio:.2f} times the source's length; {source_lang}->{target_lang} expects {low}-{high}{verdict}",
-    )
+    detail = f"{ratio:.2f} times the source's length; {source_lang}->{target_lang} expects {low}-{high}{verdict}"
+    wrong = Finding("length_ratio", "error", detail, expected=f"{low}-{high}", found=f"{ratio:.2f}")
+    return Check.of("length_ratio", [] if low <= ratio <= high else [wrong], ok=detail, detail=detail)
 
 
 def _untranslated_check(translation: str, source_lang: str, target_lang: str) -> Check:
     if source_lang == "ru" and target_lang == "kk":
-        run = longest_russian_run(translation)
-        if len(run) >= 6:
-            return Check("untranslated", False, f"{len(run)} Russian words in a row: '{' '.join(run[:12])}'")
-        return Check("untranslated", True, f"longest run of Russian words: {len(run)}")
+        run = russian_run(translation)
+        return _run_check(run, failed=len(run) >= 6, what="Russian words",
+                          ok=f"longest run of Russian words: {len(run)}")  # fmt: skip
     if target_lang == "en":
-        cyrillic = _cyrillic_run(translation)
-        if len(cyrillic) >= 3:
-            return Check("untranslated", False, f"{len(cyrillic)} Cyrillic words in a row: '{' '.join(cyrillic[:12])}'")
-        return Check("untranslated", True, f"no run of untranslated words (longest Cyrillic run: {len(cyrillic)})")
-    run = _latin_run(_DATE_MARK.sub("", translation))
-    lowercase = [w for w in run if w[0].islower()]
-    if len(lowercase) >= 3:
-        return Check("untranslated", False, f"{len(run)} Latin-script words in a row: '{' '.join(run[:12])}'")
-    return Check("untranslated", True, f"no run of untranslated words (longest Latin run: {len(run)})")
+        run = _cyrillic_run(translation)
+        return _run_check(run, failed=len(run) >= 3, what="Cyrillic words",
+                          ok=f"no run of untranslated words (longest Cyrillic run: {len(run)})")  # fmt: skip
+    # Kazinform's export header is blanked, not cut, so that offsets stay the translation's.
+    run = _latin_run(_DATE_MARK.sub(lambda m: " " * len(m.group()), translation))
+    lowercase = [m for m in run if m.group()[0].islower()]
+    return _run_check(run, failed=len(lowercase) >= 3, what="Latin-script words",
+                      ok=f"no run of untranslated words (longest Latin run: {len(run)})")  # fmt: skip
 
 
-def _cyrillic_run(text: str) -> list[str]:
+def _run_check(run: list[re.Match[str]], *, failed: bool, what: str, ok: str) -> Check:
+    """``untranslated`` from the run of words left in the source's language: where it is, and its words."""
+    if not failed:
+        return Check("untranslated", True, ok)
+    words = " ".join(m.group() for m in run[:12])
+    message = f"{len(run)} {what} in a row: '{words}'"
+    found = Finding("untranslated_run", "error", message, span=(run[0].start(), run[-1].end()),
+                    found=" ".join(m.group() for m in run))  # fmt: skip
+    return Check.of("untranslated", [found], ok=ok, detail=message)
+
+
+def _cyrillic_run(text: str) -> list[re.Match[str]]:
     """The longest run of consecutive Cyrillic words (in an English text: a sentence left as it was)."""
-    best: list[str] = []
-    run: list[str] = []
-    for word in LETTERS.findall(text):
-        run = [*run, word] if _CYRILLIC.search(word) else []
+    best: list[re.Match[str]] = []
+    run: list[re.Match[str]] = []
+    for word in LETTERS.finditer(text):
+        run = [*run, word] if _CYRILLIC.search(word.group()) else []
         if len(run) > len(best):
             best = run
     return best
 
 
-def _latin_run(text: str) -> list[str]:
+def _latin_run(text: str) -> list[re.Match[str]]:
     """The run of consecutive Latin-script words with the most lower-case words (names and acronyms ride along)."""
-    best: list[str] = []
-    run: list[str] = []
-    for word in LETTERS.findall(text):
-        if _LATIN.match(word):
-            if not _ACRONYM.match(word):
+    best: list[re.Match[str]] = []
+    run: list[re.Match[str]] = []
+    for word in LETTERS.finditer(text):
+        if _LATIN.match(word.group()):
+            if not _ACRONYM.match(word.group()):
                 run.append(word)
         else:
             run = []
-        if sum(w[0].islower() for w in run) > sum(w[0].islower() for w in best):
+        if sum(w.group()[0].islower() for w in run) > sum(w.group()[0].islower() for w in best):
             best = list(run)
     return best

@@ -32,6 +32,7 @@ __all__ = [
     "article_files",
     "detect_language",
     "load_article",
+    "paragraph_spans",
     "parse_article",
     "split_header",
 ]
@@ -309,10 +310,32 @@ def _is_headline(block: str) -> bool:
 
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs are separated by blank lines; a file with none uses single line breaks."""
-    parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    if len(parts) == 1 and "\n" in parts[0]:
-        parts = [p.strip() for p in parts[0].split("\n") if p.strip()]
-    return parts
+    return [text[start:end] for start, end in paragraph_spans(text)]
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_LINE_BREAK = re.compile(r"\n")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph of ``split_paragraphs``, its surrounding space left out:
+    the review pages put source and translation side by side, paragraph by paragraph."""
+    spans = _parts(text, _PARAGRAPH_BREAK)
+    if len(spans) == 1 and "\n" in text[spans[0][0] : spans[0][1]]:
+        spans = _parts(text, _LINE_BREAK)
+    return spans
+
+
+def _parts(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for match in [*separator.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[start:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append((start + lead, start + len(chunk.rstrip())))
+        start = match.end() if match else len(text)
+    return out
 
 
 def detect_language(text: str) -> str:

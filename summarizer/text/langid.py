@@ -34,6 +34,7 @@ __all__ = [
     "letter_share",
     "longest_russian_run",
     "russian_in_kazakh",
+    "russian_run",
     "unknown_russian_words",
 ]
 
@@ -256,12 +257,18 @@ def russian_in_kazakh(text: str) -> list[str]:
 
 def longest_russian_run(text: str) -> list[str]:
     """The longest run of consecutive lower-case dictionary Russian words (a sentence left in Russian)."""
-    best: list[str] = []
-    run: list[str] = []
-    for word in LETTERS.findall(text):
+    return [m.group() for m in russian_run(text)]
+
+
+def russian_run(text: str) -> list[re.Match[str]]:
+    """``longest_russian_run`` as the words' matches, so that a check can say where the run is."""
+    best: list[re.Match[str]] = []
+    run: list[re.Match[str]] = []
+    for match in LETTERS.finditer(text):
+        word = match.group()
         lower = word.lower()
         if word[0].islower() and _CYRILLIC.search(word) and not NOT_RUSSIAN & set(lower) and _known(lower):
-            run.append(word)
+            run.append(match)
             if len(run) > len(best):
                 best = list(run)
         else:

@@ -29,10 +29,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import Literal
 
 __all__ = [
     "Figures",
+    "Lost",
     "compare",
+    "losses",
+    "places",
     "month_spans",
     "number_spans",
     "read_figures",
@@ -165,14 +169,42 @@ def _scales(key: str) -> list[tuple[re.Pattern[str], int]]:
     ]
 
 
+@dataclass(frozen=True)
+class Lost:
+    """A figure of the source that the translation lacks: a value, or a month or weekday."""
+
+    kind: Literal["value", "month", "weekday"]
+    value: Decimal  # the figure; for a month 1-12, for a weekday 1 (Monday) to 7
+    short: int = 1  # how many times fewer the translation says it
+
+    @property
+    def name(self) -> str:
+        """As a reader says it: ``24500``, ``January``, ``Tuesday``."""
+        if self.kind == "value":
+            return _plain(self.value)
+        return (_MONTH_NAMES if self.kind == "month" else _WEEKDAYS["en"])[int(self.value) - 1]
+
+    @property
+    def label(self) -> str:
+        """``24500 (x2)``, ``month January``: the item ``compare`` lists."""
+        if self.kind == "value":
+            return self.name + (f" (x{self.short})" if self.short > 1 else "")
+        return f"{self.kind} {self.name}"
+
+
 def compare(source: Figures, translation: Figures) -> list[str]:
-    """What the source says that the translation lost, as readable items (empty: nothing lost).
+    """What the source says that the translation lost, as readable items (empty: nothing lost)."""
+    return [lost.label for lost in losses(source, translation)]
+
+
+def losses(source: Figures, translation: Figures) -> list[Lost]:
+    """What the source says that the translation lost (empty: nothing lost).
 
     Counts matter (a figure said twice must be there twice), except that a figure the
     translation says more often is fine. A missing digit from 1 to 10 is forgiven when the
     translation spells that number out.
     """
-    lost: list[str] = []
+    lost: list[Lost] = []
     spelled, bare = Counter(translation.spelled), Counter(translation.bare)
     for value, count in sorted(source.values.items()):
         short = count - translation.values.get(value, 0)
@@ -186,15 +218,26 @@ def compare(source: Figures, translation: Figures) -> list[str]:
             bare[power] -= covered
             short -= covered
         if short > 0:
-            lost.append(_plain(value) + (f" (x{short})" if short > 1 else ""))
-    for kind, names, found, wanted in (
-        ("month", _MONTH_NAMES, translation.months, source.months),
-        ("weekday", _WEEKDAYS["en"], translation.weekdays, source.weekdays),
-    ):
-        for index, count in sorted(wanted.items()):
-            if found.get(index, 0) < count:
-                lost.append(f"{kind} {names[index]}")
+            lost.append(Lost("value", value, short))
+    lost += [Lost("month", Decimal(i + 1)) for i, n in sorted(source.months.items()) if translation.months[i] < n]
+    lost += [Lost("weekday", Decimal(i + 1)) for i, n in sorted(source.weekdays.items()) if translation.weekdays[i] < n]
     return lost
+
+
+def places(lost: list[Lost], text: str, lang: str) -> list[tuple[int, int] | None]:
+    """Where each lost figure is in ``text`` (the source), its first occurrence; None where it
+    cannot be pointed at (a month of a dotted date). Digits are preferred to a number word."""
+    values = number_spans(text, lang) if any(x.kind == "value" for x in lost) else []
+    values.sort(key=lambda hit: (not text[hit[0]].isdigit(), hit[0]))
+    names = {
+        "month": month_spans(text, lang) if any(x.kind == "month" for x in lost) else [],
+        "weekday": weekday_spans(text, lang) if any(x.kind == "weekday" for x in lost) else [],
+    }
+    found: list[tuple[int, int] | None] = []
+    for item in lost:
+        hits = values if item.kind == "value" else names[item.kind]
+        found.append(next(((a, b) for a, b, v in hits if v == item.value), None))
+    return found
 
 
 # Belarusian and Ukrainian write numbers and scale words (тыс., млн, млрд) as Russian does.

@@ -230,10 +230,10 @@ def test_anything_else_is_one_clear_error(body: object) -> None:
 def test_a_plain_http_endpoint_skips_the_ca_store_and_still_fails_closed(base_url: str, trusts_cas: bool) -> None:
     import ssl
 
-    from summarizer.llm.sdk import SDK, _tls
+    from summarizer.llm.route import route
+    from summarizer.llm.sdk import _tls
 
     settings = Settings(backend=Backend.OPENAI, model="m", base_url=base_url, api_key="sk-test")
-    sdk = SDK(settings, endpoint=base_url, local=None, http_client=None, async_http_client=None, sleep=None)
-    context = _tls(sdk._plain_http())  # what both SDK clients are built with
+    context = _tls(route(settings).plain_http)  # what both SDK clients are built with
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert (context.cert_store_stats()["x509_ca"] > 0) is trusts_cas

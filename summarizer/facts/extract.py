@@ -20,7 +20,6 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..config import Backend
 from ..errors import UsageError
 from ..llm.chat import ChatRequest, Completer, ModelInfo, Tally, Usage
 from ..llm.steps import Steps, gather_steps, run
@@ -229,7 +228,8 @@ def plan(article: Article, llm: ModelInfo, *, lang: str, glossary: Glossary | No
     max_tokens = min(_MAX_ANSWER, limit // 2)
     terms = _glossary_terms(article, glossary, lang) if glossary else []
     # Hosted servers count the response schema into the prompt; llama.cpp turns it into a grammar.
-    schema_tokens = 0 if llm.backend is Backend.LOCAL else counter.count(json.dumps(strict_schema(FactsDraft)))
+    in_prompt = llm.capabilities.schema_in_prompt
+    schema_tokens = counter.count(json.dumps(strict_schema(FactsDraft))) if in_prompt else 0
 
     whole = _prompt(article.body, article, lang, terms, part=None)
     need = counter.count_messages(whole.messages) + schema_tokens + max_tokens

@@ -25,7 +25,7 @@ from ..checks.out import CheckOut
 from ..checks.summary import check_summary
 from ..checks.translation import check_translation
 from ..checks.verdict import failed
-from ..config import Backend, Settings
+from ..config import Settings
 from ..errors import (
     BackendError,
     CacheMiss,
@@ -37,10 +37,11 @@ from ..errors import (
 )
 from ..facts.extract import facts_steps
 from ..facts.schema import FactsOut
+from ..llm.chat import Capabilities
 from ..llm.client import open_llm
 from ..llm.steps import Steps, arun
 from ..output.shapes import CheckReportOut, SummaryOut, TranslationOut
-from ..redact import public_url, redact
+from ..redact import redact
 from ..tasks.prompts import LANGUAGES, LENGTHS
 from ..tasks.summarise import summarise_steps
 from ..tasks.translate import SCRIPTS, TARGETS, source_text, translate_steps
@@ -98,8 +99,8 @@ class Desk:
 
     def open(self) -> None:
         self.llm = open_llm(self.settings)
-        # One llama.cpp context answers one request at a time; an endpoint takes many.
-        self._lock = asyncio.Lock() if self.settings.backend is Backend.LOCAL else None
+        # A serial model (one llama.cpp context) answers one request at a time; an endpoint takes many.
+        self._lock = asyncio.Lock() if self.llm.capabilities.serial else None
 
     async def close(self) -> None:
         if self.llm is not None:
@@ -108,13 +109,17 @@ class Desk:
             self.llm = None
 
     @property
-    def embedded(self) -> bool:
-        return self.settings.backend is Backend.LOCAL
+    def capabilities(self) -> Capabilities:
+        """The open model's; before ``open``, an endpoint's defaults (nothing queues yet)."""
+        return self.llm.capabilities if self.llm is not None else Capabilities()
+
+    @property
+    def embedded(self) -> bool:  # the page header's note: requests take turns on this model
+        return self.capabilities.serial
 
     def health(self) -> dict[str, Any]:
         llm = self._llm()
-        endpoint = "embedded" if self.embedded else public_url(self.settings.base_url or "https://api.openai.com/v1")
-        return {"status": "ok", "backend": str(llm.backend), "model": llm.model, "endpoint": endpoint,
+        return {"status": "ok", "backend": str(llm.backend), "model": llm.model, "endpoint": llm.capabilities.where,
                 "waiting": self.waiting}  # fmt: skip
 
     def _llm(self) -> LLM:

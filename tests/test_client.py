@@ -183,6 +183,61 @@ def test_local_penalties_apply_to_free_text_only(tmp_path: Path) -> None:
     assert structured["response_format"]["json_schema"]["schema"] == {"type": "object"}
 
 
+# -- the route: the backend chosen once, and what the model can do --------------------------
+
+
+def _settings(backend: Backend, tmp_path: Path) -> Settings:
+    if backend is Backend.LOCAL:  # a file that is never loaded: building the route reads no weights
+        return Settings(backend=backend, local_model=str(tmp_path / "model.gguf"), cache_mode=CacheMode.OFF)
+    return Settings(backend=backend, model="gpt-4o-mini", base_url=URL, api_key=KEY, cache_mode=CacheMode.OFF)
+
+
+@pytest.mark.parametrize(
+    ("backend", "serial", "tiny", "priced", "schema_in_prompt", "batch_api", "where"),
+    [
+        (Backend.LOCAL, True, True, False, False, False, "embedded"),
+        (Backend.OPENAI, False, False, True, True, True, URL),
+    ],
+)
+def test_the_embedded_model_is_serial_tiny_and_free_and_an_endpoint_is_none_of_these(
+    tmp_path: Path,
+    backend: Backend,
+    serial: bool,
+    tiny: bool,
+    priced: bool,
+    schema_in_prompt: bool,
+    batch_api: bool,
+    where: str,
+) -> None:
+    from summarizer.llm.plan import planning_model
+
+    settings = _settings(backend, tmp_path)
+    with LLM(settings) as llm:
+        caps = llm.capabilities
+    expected = (serial, tiny, priced, schema_in_prompt, batch_api, where)
+    assert (caps.serial, caps.tiny, caps.priced, caps.schema_in_prompt, caps.batch_api, caps.where) == expected
+    assert caps.where == llm.endpoint  # the health page and the cache key name the same place
+    assert planning_model(settings).capabilities == caps  # planning (inspect) is told the same
+
+
+@pytest.mark.parametrize(
+    ("backend", "in_process", "sampling", "keep_counts", "base_url"),
+    [
+        (Backend.LOCAL, True, {"frequency_penalty": 0.5, "presence_penalty": 0.3}, True, "http://embedded.invalid/v1"),
+        (Backend.OPENAI, False, {}, False, URL),
+    ],
+)
+def test_the_route_carries_every_difference_between_the_backends(
+    tmp_path: Path, backend: Backend, in_process: bool, sampling: dict[str, float], keep_counts: bool, base_url: str
+) -> None:
+    from summarizer.llm.route import route
+
+    chosen = route(_settings(backend, tmp_path))
+    assert (chosen.engine is not None, dict(chosen.sampling), chosen.keep_counts) == (in_process, sampling, keep_counts)
+    assert chosen.base_url == base_url and chosen.backend is backend
+    assert KEY not in repr(chosen)  # the key is in the route, for the SDK, and never printed
+
+
 # -- reading an answer: straight from its JSON (chat.parse_completion) ------------------------
 
 
@@ -230,10 +285,10 @@ def test_anything_else_is_one_clear_error(body: object) -> None:
 def test_a_plain_http_endpoint_skips_the_ca_store_and_still_fails_closed(base_url: str, trusts_cas: bool) -> None:
     import ssl
 
-    from summarizer.llm.sdk import SDK, _tls
+    from summarizer.llm.route import route
+    from summarizer.llm.sdk import _tls
 
     settings = Settings(backend=Backend.OPENAI, model="m", base_url=base_url, api_key="sk-test")
-    sdk = SDK(settings, endpoint=base_url, local=None, http_client=None, async_http_client=None, sleep=None)
-    context = _tls(sdk._plain_http())  # what both SDK clients are built with
+    context = _tls(route(settings).plain_http)  # what both SDK clients are built with
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert (context.cert_store_stats()["x509_ca"] > 0) is trusts_cas

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,29 @@ def test_no_module_imports_one_that_imports_it_back() -> None:
                 cycles.append(f"{module} -> {imported}")
     assert not cycles, cycles
     assert len(modules) > 40  # the graph covers every subpackage
+
+
+# Asking which backend it is: the enum's members, the client's old private model, a comparison
+# of a backend with a name. Above the llm seam the code asks ``capabilities`` instead.
+_BACKEND_TEST = re.compile(r"Backend\.(LOCAL|OPENAI)\b|\b_local\b|(==|!=)\s*[\"'](local|openai)[\"']")
+
+
+def test_only_the_llm_package_and_the_settings_ask_which_backend_it_is() -> None:
+    package = ROOT / "summarizer"
+    modules = [p for p in sorted(package.rglob("*.py")) if p.parent.name != "llm" and p.name != "config.py"]
+    assert len(modules) > 40  # the walk reaches every subpackage
+    asking = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in modules
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _BACKEND_TEST.search(line)
+    ]
+    assert not asking, "ask llm.capabilities instead:\n" + "\n".join(asking)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["if llm.backend is Backend.LOCAL:", "x = self._local.counter()", 'if llm.backend == "local":', "b != 'openai'"],
+)
+def test_the_backend_test_is_recognised(line: str) -> None:
+    assert _BACKEND_TEST.search(line)

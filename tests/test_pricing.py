@@ -36,6 +36,21 @@ def test_cost_batch_discount_and_local_is_free() -> None:
     assert table.cost("SmolLM2-135M-Instruct.Q4_1.gguf", usage, backend="local") == 0.0
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"priced": False}, 0.0),  # what the embedded model's capabilities say
+        ({"priced": True}, 0.75),
+        ({"backend": "local"}, 0.0),  # the setting, answered through the same capabilities
+        ({"backend": "openai"}, 0.75),
+    ],
+)
+def test_an_unpriced_model_costs_nothing_whatever_its_name(options: dict[str, object], expected: float) -> None:
+    # A gpt-4o-mini name served by a model that is not priced (embedded) still costs nothing.
+    cost = load_pricing().cost("gpt-4o-mini", Usage(1_000_000, 1_000_000), **options)  # type: ignore[arg-type]
+    assert cost == pytest.approx(expected)
+
+
 def test_a_pricing_file_overrides_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     own = tmp_path / "prices.toml"
     own.write_text('checked = "our contract"\n[models]\n"qwen" = { input = 1.0, output = 2.0 }\n')

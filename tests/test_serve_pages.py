@@ -232,16 +232,34 @@ def test_digest_preview_and_send(model: FakeOpenAI, tmp_path: Path, monkeypatch:
     assert email.message_from_bytes(envelope.content, policy=default)["Subject"].startswith("News digest")
 
 
-def test_a_request_waiting_for_the_embedded_model_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("backend", "queued", "seen_waiting", "endpoint"),
+    [
+        ("local", 2, [0, 1, 0], "embedded"),  # serial: two requests queue behind the first
+        ("openai", 0, [0, 0, 0], "http://127.0.0.1:9/v1"),  # an endpoint takes them all at once
+    ],
+)
+def test_a_request_waiting_for_a_serial_model_says_so(
+    tmp_path: Path, backend: str, queued: int, seen_waiting: list[int], endpoint: str
+) -> None:
     import asyncio
 
+    from summarizer.config import Backend, CacheMode
     from summarizer.serve.desk import Desk
 
-    desk = Desk(Settings.resolve())
+    settings = Settings(
+        backend=Backend(backend),
+        model="gpt-4o-mini",
+        base_url="http://127.0.0.1:9/v1",
+        local_model=str(tmp_path / "model.gguf"),  # never loaded: nothing reaches the model here
+        cache_mode=CacheMode.OFF,
+    )
+    desk = Desk(settings)
     seen: list[int] = []
 
     async def scenario() -> None:
-        desk._lock = asyncio.Lock()  # what open() sets up for the embedded backend
+        desk.open()  # decides from the model's capabilities whether requests take turns
+        assert desk.capabilities.serial is (queued > 0) and desk.health()["endpoint"] == endpoint
 
         async def one(hold: float) -> None:
             async with desk.turn():
@@ -252,11 +270,12 @@ def test_a_request_waiting_for_the_embedded_model_says_so(monkeypatch: pytest.Mo
         await asyncio.sleep(0.01)
         others = [asyncio.create_task(one(0)) for _ in range(2)]
         await asyncio.sleep(0.05)
-        assert desk.waiting == 2  # what the page shows: two requests queued behind the first
+        assert desk.waiting == queued  # what the page shows: how many wait behind the first
         await asyncio.gather(first, *others)
+        await desk.close()
 
     asyncio.run(scenario())
-    assert seen == [0, 1, 0] and desk.waiting == 0
+    assert seen == seen_waiting and desk.waiting == 0
 
 
 def test_serve_runs_under_uvicorn_and_keeps_the_key_out_of_its_log(clean_env: Path) -> None:

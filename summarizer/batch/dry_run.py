@@ -60,7 +60,7 @@ def dry_run(jobs: Sequence[Job], llm: LLM, *, pricing: Pricing, batch_api: bool 
             except Exception as exc:
                 estimate.failed[job.input.label] = str(exc)
     usage = Usage(estimate.prompt_tokens, estimate.max_completion_tokens)
-    estimate.cost_usd = pricing.cost(llm.model, usage, backend=llm.backend, batch_api=batch_api)
+    estimate.cost_usd = pricing.cost(llm.model, usage, priced=llm.capabilities.priced, batch_api=batch_api)
     return estimate
 
 
@@ -69,7 +69,7 @@ class _StandIn:
 
     def __init__(self, llm: LLM, estimate: DryRun) -> None:
         self.llm, self.estimate = llm, estimate
-        self.model, self.backend = llm.model, llm.backend
+        self.model, self.backend, self.capabilities = llm.model, llm.backend, llm.capabilities
         self._counter = llm.counter()
 
     def counter(self) -> TokenCounter:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..config import Backend, CacheMode
+from ..config import CacheMode
 from ..errors import BackendError, UsageError
 from ..llm.batch_api import BatchAPI
 from ..llm.chat import ChatRequest, ChatResult
@@ -72,7 +72,7 @@ def run_openai_batch(
 
 
 def require_batch_api(llm: LLM) -> None:
-    if llm.backend is not Backend.OPENAI:
+    if not llm.capabilities.batch_api:
         raise UsageError(
             "--openai-batch needs the openai backend: set OPENAI_API_KEY (and OPENAI_BASE_URL if not OpenAI)"
         )

@@ -3,7 +3,8 @@
 The table (``summarizer/data/pricing.toml``: USD per million tokens, by model-name prefix) is a
 copy of published list prices and goes stale; point ``--pricing FILE`` or ``SUMMARIZER_PRICING``
 at your own (same format) for your contract or your provider. A model it does not list has no
-price (the report says "unknown" rather than guess); the embedded model costs nothing.
+price (the report says "unknown" rather than guess); a model that is not ``priced`` (its
+``Capabilities``: the embedded one) costs nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..config import Backend, current
 from ..errors import UsageError
-from ..llm.chat import Usage
+from ..llm.chat import Usage, capabilities_of
 
 __all__ = ["Price", "Pricing", "load_pricing"]
 
@@ -40,8 +41,8 @@ class Pricing:
     source: str
     table: _Table
 
-    def price(self, model: str, backend: Backend = Backend.OPENAI) -> Price | None:
-        if backend == Backend.LOCAL:
+    def price(self, model: str, *, priced: bool = True) -> Price | None:
+        if not priced:
             return Price(input=0.0, output=0.0)
         for prefix in sorted(self.table.models, key=len, reverse=True):
             if model.startswith(prefix):
@@ -49,9 +50,20 @@ class Pricing:
         return None
 
     def cost(
-        self, model: str, usage: Usage, *, backend: Backend = Backend.OPENAI, batch_api: bool = False
+        self,
+        model: str,
+        usage: Usage,
+        *,
+        priced: bool = True,
+        batch_api: bool = False,
+        backend: Backend | str | None = None,
     ) -> float | None:
-        price = self.price(model, backend)
+        """``priced``: the model's ``capabilities.priced``. ``backend`` is the older spelling of the
+        same question, for a caller that has the setting and not the model; it is answered by the
+        one function that maps a backend to what it can do."""
+        if backend is not None:
+            priced = capabilities_of(Backend(backend), "").priced
+        price = self.price(model, priced=priced)
         if price is None:
             return None
         usd = (usage.prompt_tokens * price.input + usage.completion_tokens * price.output) / 1_000_000

@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..config import Backend
 from ..errors import EndpointUnreachable, ServerFailed, UsageError
 from ..llm.client import LLM
 from ..llm.ratelimit import RateLimiter
@@ -131,10 +130,10 @@ def run_batch(
                     run_openai_batch(runner, jobs, poll_seconds=options.poll_seconds)
                 else:
                     concurrency = options.concurrency
-                    if llm.backend is Backend.LOCAL and concurrency > 1:
+                    if llm.capabilities.serial and concurrency > 1:
                         # One llama context answers one request at a time; queued requests would
                         # only wait on its lock and run out their timeout.
-                        progress.note("the embedded model answers one request at a time: running with concurrency 1")
+                        progress.note(f"{llm.model} answers one request at a time: running with concurrency 1")
                         concurrency = 1
                     asyncio.run(_run_async(runner, jobs, concurrency=concurrency, limiter=limiter))
             finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..checks.verdict import Check, failed
-from ..config import Backend, Settings
+from ..config import Settings
 from ..errors import QualityCheckFailed, UsageError
 from .arguments import PROG
 
@@ -30,7 +30,7 @@ def settings(args: argparse.Namespace) -> Settings:
 
 def embedded_notice(llm: LLM, args: argparse.Namespace, why: str) -> None:
     # On a terminal only: a script reading our output needs no reminder, and --json none at all.
-    if llm.backend == Backend.LOCAL.value and sys.stderr.isatty() and not args.json:
+    if llm.capabilities.tiny and sys.stderr.isatty() and not args.json:
         print(f"{PROG}: using the embedded {llm.model} ({why}; set OPENAI_BASE_URL for real quality)", file=sys.stderr)
 
 

@@ -22,7 +22,6 @@ import jinja2
 from markupsafe import Markup
 
 from ..checks.verdict import Check, failed
-from ..config import Backend
 from ..errors import BackendError, InputError, OutputInvalid, SummarizerError, UsageError
 from ..facts.extract import extract_facts
 from ..llm.chat import Usage
@@ -139,14 +138,15 @@ def build_digest(
     facts: bool | None = None,
     fallback: str = "lead",
 ) -> Digest:
-    """``facts``: add up to five key facts per article (default: yes, except on the embedded
-    model, which cannot produce the facts JSON: measured on the seed, it loops to the limit).
+    """``facts``: add up to five key facts per article (default: yes, except on a tiny model
+    such as the embedded one, which cannot produce the facts JSON: measured on the seed, it loops
+    to the limit).
     ``fallback``: what an item whose headline or summary failed its checks shows
     (``digest.fallback``: ``lead``, the article's own headline and lead; ``none``, the model's
     text marked)."""
     if fallback not in FALLBACKS:
         raise UsageError(f"unknown fallback {fallback!r}; choose one of {', '.join(FALLBACKS)}")
-    with_facts = llm.backend is not Backend.LOCAL if facts is None else facts
+    with_facts = not llm.capabilities.tiny if facts is None else facts
     if lang not in LABELS:
         raise UsageError(f"unknown language {lang!r}; choose one of {', '.join(LABELS)}")
     labels = LABELS[lang]

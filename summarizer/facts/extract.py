@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..checks.verdict import Check
-from ..config import Backend
 from ..errors import UsageError
 from ..llm.chat import ChatRequest, Completer, Made, MadeBy, ModelInfo, Tally
 from ..llm.steps import Steps, gather_steps, run
@@ -226,7 +225,8 @@ def plan(article: Article, llm: ModelInfo, *, lang: str, glossary: Glossary | No
     max_tokens = min(_MAX_ANSWER, limit // 2)
     terms = _glossary_terms(article, glossary, lang) if glossary else []
     # Hosted servers count the response schema into the prompt; llama.cpp turns it into a grammar.
-    schema_tokens = 0 if llm.backend is Backend.LOCAL else counter.count(json.dumps(strict_schema(FactsDraft)))
+    in_prompt = llm.capabilities.schema_in_prompt
+    schema_tokens = counter.count(json.dumps(strict_schema(FactsDraft))) if in_prompt else 0
 
     whole = _prompt(article.body, article, lang, terms, part=None)
     need = counter.count_messages(whole.messages) + schema_tokens + max_tokens

@@ -58,15 +58,21 @@ class Capabilities:
     tiny: bool = False
     # Answers cost money per token (the batch's price estimate); the embedded model costs nothing.
     priced: bool = True
+    # Takes OpenAI's Batch API (``--openai-batch``): an endpoint may (a server without it says so
+    # with a 404); a model in this process has no files to upload to.
+    batch_api: bool = True
     # Where answers come from, for people: "embedded", or the endpoint's public URL.
     where: str = ""
 
 
-EMBEDDED = Capabilities(serial=True, schema_in_prompt=False, tiny=True, priced=False, where="embedded")
+EMBEDDED = Capabilities(
+    serial=True, schema_in_prompt=False, tiny=True, priced=False, batch_api=False, where="embedded"
+)
 
 
 def capabilities_of(backend: Backend, endpoint: str) -> Capabilities:
-    """The one place that turns which backend into what it can do."""
+    """The one place that turns which backend into what it can do (``route.route`` and
+    ``plan.planning_model`` build their values with it)."""
     return EMBEDDED if backend is Backend.LOCAL else Capabilities(where=endpoint)
 
 

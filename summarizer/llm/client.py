@@ -5,6 +5,9 @@ Both backends are the same code path. ``openai`` talks to OpenAI or any compatib
 ``/v1/chat/completions`` in-process with llama.cpp (``local.py``). So retries, the cache, error
 messages and response parsing are shared, and a test that drives one drives both.
 
+What differs between the backends is one value, the ``Route`` (``route.py``), chosen once from
+the settings: ``LLM`` is the cache in front of it and never asks which backend it is.
+
 A cache hit needs neither the SDK nor the model: ``sdk.py`` (which imports ``openai``) is
 imported on the first miss, and the embedded model's weights are loaded on its first request.
 """
@@ -13,15 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..config import Backend, CacheMode, Settings
 from ..errors import CacheMiss
-from ..redact import public_url, redact
+from ..redact import redact
 from .cache import Cache, cache_key
-from .chat import OPENAI_DEFAULT_URL, Capabilities, ChatRequest, ChatResult, Usage, capabilities_of
-from .tokens import TokenCounter, context_window, counter_for_model
+from .chat import Capabilities, ChatRequest, ChatResult, Usage
+from .route import Route, route
+from .tokens import TokenCounter
 
 if TYPE_CHECKING:
     import httpx2
@@ -50,44 +53,32 @@ class LLM:
         self._async_http_client = async_http_client
         self._sleep = sleep  # tests pass a no-op to run retry schedules instantly
         self._sdk: SDK | None = None
-        self._local: Any = None
-        if settings.backend is Backend.LOCAL:
-            from .local import LocalModel  # only the local backend needs llama.cpp
-
-            self._local = LocalModel.from_settings(settings)
+        self.route: Route = route(settings)
 
     @property
     def backend(self) -> Backend:
-        return self.settings.backend
+        return self.route.backend
 
     @property
     def model(self) -> str:
-        if self._local is not None:
-            return str(self._local.name)
-        return self.settings.model or ""
+        return self.route.model
 
-    @cached_property  # asked several times per request; the settings are frozen
+    @property
     def endpoint(self) -> str:
-        if self._local is not None:
-            return "embedded"
-        return public_url(self.settings.base_url or OPENAI_DEFAULT_URL)
+        return self.route.endpoint
 
-    @cached_property
+    @property
     def capabilities(self) -> Capabilities:
-        return capabilities_of(self.backend, self.endpoint)
+        return self.route.capabilities
 
     def counter(self) -> TokenCounter:
-        if self._local is not None:
-            counter: TokenCounter = self._local.counter()
-            if self.cache is None or self.settings.cache_mode is CacheMode.OFF:
-                return counter
-            return replace(counter, store=self.cache, remember=self.settings.cache_mode is not CacheMode.REPLAY)
-        return counter_for_model(self.model)
+        counter = self.route.counter()
+        if not self.route.keep_counts or self.cache is None or self.settings.cache_mode is CacheMode.OFF:
+            return counter
+        return replace(counter, store=self.cache, remember=self.settings.cache_mode is not CacheMode.REPLAY)
 
     def context_tokens(self) -> int:
-        if self._local is not None:
-            return int(self._local.n_ctx)
-        return context_window(self.model, self.settings.context_tokens)
+        return self.route.context
 
     def close(self) -> None:
         if self._sdk is not None:
@@ -163,13 +154,11 @@ class LLM:
             "temperature": self.settings.temperature,
             "seed": self.settings.seed,
         }
-        if self._local is not None and request.response_schema is None:
-            # The penalties stop a small model looping in free text. A structured answer must
-            # repeat the article's words verbatim (names, evidence, quotes) and its own keys,
-            # which they would punish; the schema's grammar bounds its shape instead.
-            from .local import LOCAL_SAMPLING
-
-            params.update(LOCAL_SAMPLING)
+        if request.response_schema is None:
+            # The route's extra sampling (the embedded model's penalties) is for free text only. A
+            # structured answer must repeat the article's words verbatim (names, evidence, quotes)
+            # and its own keys, which penalties would punish; the schema bounds its shape instead.
+            params.update(self.route.sampling)
         if request.response_schema is not None:
             params["response_format"] = {
                 "type": "json_schema",
@@ -194,8 +183,7 @@ class LLM:
 
             self._sdk = SDK(
                 self.settings,
-                endpoint=self.endpoint,
-                local=self._local,
+                route=self.route,
                 http_client=self._http_client,
                 async_http_client=self._async_http_client,
                 sleep=self._sleep,

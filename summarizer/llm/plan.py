@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..config import DEFAULT_OPENAI_MODEL, Backend, Settings
 from ..errors import LocalModelUnavailable
 from .chat import Capabilities, capabilities_of
+from .route import endpoint_of
 from .tokens import TokenCounter, context_window, counter_for_model
 
 __all__ = ["PlanningModel", "planning_model"]
@@ -26,10 +27,7 @@ class PlanningModel:
     backend: Backend
     context: int
     tokens: TokenCounter
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return capabilities_of(self.backend, "")
+    capabilities: Capabilities
 
     def counter(self) -> TokenCounter:
         return self.tokens
@@ -39,6 +37,7 @@ class PlanningModel:
 
 
 def planning_model(settings: Settings) -> PlanningModel:
+    capabilities = capabilities_of(settings.backend, endpoint_of(settings))
     if settings.backend is Backend.LOCAL:
         from .local import DEFAULT_N_CTX, LocalModel  # httpx2 only; llama.cpp loads on first use, never here
 
@@ -52,8 +51,8 @@ def planning_model(settings: Settings) -> PlanningModel:
             exact=False,
             encode=cl100k.encode,
         )
-        return PlanningModel(name, Backend.LOCAL, settings.context_tokens or DEFAULT_N_CTX, tokens)
+        return PlanningModel(name, Backend.LOCAL, settings.context_tokens or DEFAULT_N_CTX, tokens, capabilities)
     model = settings.model or DEFAULT_OPENAI_MODEL
     return PlanningModel(
-        model, settings.backend, context_window(model, settings.context_tokens), counter_for_model(model)
+        model, settings.backend, context_window(model, settings.context_tokens), counter_for_model(model), capabilities
     )

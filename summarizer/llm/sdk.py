@@ -24,34 +24,32 @@ from tenacity import AsyncRetrying, Retrying, retry_if_exception, stop_after_att
 
 from ..config import Settings
 from ..errors import BackendError, ModelNotFound
-from .chat import OPENAI_DEFAULT_URL, parse_completion
+from .chat import parse_completion
 from .failures import is_transient, not_json, translate_error
 from .ratelimit import Throttle, log_retry, retry_wait
 
 if TYPE_CHECKING:
-    from .local import LocalModel
+    from .route import Route
 
-__all__ = ["EMBEDDED_URL", "OPENAI_DEFAULT_URL", "SDK", "sdk_args"]
-
-EMBEDDED_URL = "http://embedded.invalid/v1"  # never resolved: the local transport answers it
+__all__ = ["SDK", "sdk_args"]
 
 
 class SDK:
-    """The SDK clients of one ``LLM`` (sync for the CLI, async for batches), built on first use."""
+    """The SDK clients of one ``LLM`` (sync for the CLI, async for batches), built on first use
+    from its ``Route``: where to post, with which key, through which transport."""
 
     def __init__(
         self,
         settings: Settings,
         *,
-        endpoint: str,
-        local: LocalModel | None,
+        route: Route,
         http_client: httpx2.Client | None,
         async_http_client: httpx2.AsyncClient | None,
         sleep: Callable[[float], None] | None,
     ) -> None:
         self.settings = settings
-        self.endpoint = endpoint
-        self._local = local
+        self.route = route
+        self.endpoint = route.endpoint
         self._http_client = http_client
         self._async_http_client = async_http_client
         self._sleep = sleep  # tests pass a no-op to run retry schedules instantly
@@ -117,41 +115,35 @@ class SDK:
 
     def _client(self) -> openai.OpenAI:
         if self._sdk is None:
-            local, http_client = self._local, self._http_client
+            engine, http_client = self.route.engine, self._http_client
             if http_client is None:
                 http_client = (
-                    httpx2.Client(transport=local.transport())
-                    if local is not None
-                    else openai.DefaultHttpxClient(verify=_tls(self._plain_http()))
+                    httpx2.Client(transport=engine.transport())
+                    if engine is not None
+                    else openai.DefaultHttpxClient(verify=_tls(self.route.plain_http))
                 )
             self._sdk = openai.OpenAI(**self._sdk_options(), http_client=http_client)
         return self._sdk
 
     def _async_client(self) -> openai.AsyncOpenAI:
         if self._async_sdk is None:
-            local, http_client = self._local, self._async_http_client
+            engine, http_client = self.route.engine, self._async_http_client
             if http_client is None:  # aiohttp: see pyproject.toml
                 http_client = (
-                    httpx2.AsyncClient(transport=local.async_transport())
-                    if local is not None
-                    else openai.DefaultAioHttpClient(verify=_tls(self._plain_http()))
+                    httpx2.AsyncClient(transport=engine.async_transport())
+                    if engine is not None
+                    else openai.DefaultAioHttpClient(verify=_tls(self.route.plain_http))
                 )
             self._async_sdk = openai.AsyncOpenAI(**self._sdk_options(), http_client=http_client)
         return self._async_sdk
 
-    def _plain_http(self) -> bool:
-        return self._local is None and (self.settings.base_url or "").lower().startswith("http://")
-
     def _sdk_options(self) -> dict[str, Any]:
         """What both SDK clients are built with; the SDK's own retries are off (tenacity's are on)."""
-        if self._local is not None:
-            self._local.check()
-            base_url, api_key = EMBEDDED_URL, "embedded"
-        else:
-            # Self-hosted servers (vLLM, Ollama, llama.cpp) usually want no key, but the SDK insists
-            # on one; a placeholder is sent only when the user gave none.
-            base_url, api_key = self.settings.base_url or OPENAI_DEFAULT_URL, self.settings.api_key or "no-key"
-        return {"api_key": api_key, "base_url": base_url, "timeout": self.settings.timeout, "max_retries": 0}
+        route = self.route
+        if route.engine is not None:
+            route.engine.check()  # before any request: the missing file or library, with the fix
+        timeout = self.settings.timeout
+        return {"api_key": route.api_key, "base_url": route.base_url, "timeout": timeout, "max_retries": 0}
 
 
 def sdk_args(document: dict[str, Any]) -> dict[str, Any]:

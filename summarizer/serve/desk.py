@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..checks.out import CheckOut
 from ..checks.verdict import failed
-from ..config import Backend, Settings
+from ..config import Settings
 from ..errors import (
     BackendError,
     CacheMiss,
@@ -33,11 +33,12 @@ from ..errors import (
     SummarizerError,
     UsageError,
 )
+from ..llm.chat import Capabilities
 from ..llm.client import open_llm
 from ..llm.steps import Steps, arun
 from ..output.shapes import CheckReportOut
 from ..output.tasks import CHECK_KINDS, TaskParams, TaskSpec, check_text
-from ..redact import public_url, redact
+from ..redact import redact
 from ..text.articles import Article, parse_article
 from ..text.glossary import Glossary, parse_glossary
 
@@ -94,8 +95,8 @@ class Desk:
 
     def open(self) -> None:
         self.llm = open_llm(self.settings)
-        # One llama.cpp context answers one request at a time; an endpoint takes many.
-        self._lock = asyncio.Lock() if self.settings.backend is Backend.LOCAL else None
+        # A serial model (one llama.cpp context) answers one request at a time; an endpoint takes many.
+        self._lock = asyncio.Lock() if self.llm.capabilities.serial else None
 
     async def close(self) -> None:
         if self.llm is not None:
@@ -104,13 +105,17 @@ class Desk:
             self.llm = None
 
     @property
-    def embedded(self) -> bool:
-        return self.settings.backend is Backend.LOCAL
+    def capabilities(self) -> Capabilities:
+        """The open model's; before ``open``, an endpoint's defaults (nothing queues yet)."""
+        return self.llm.capabilities if self.llm is not None else Capabilities()
+
+    @property
+    def embedded(self) -> bool:  # the page header's note: requests take turns on this model
+        return self.capabilities.serial
 
     def health(self) -> dict[str, Any]:
         llm = self._llm()
-        endpoint = "embedded" if self.embedded else public_url(self.settings.base_url or "https://api.openai.com/v1")
-        return {"status": "ok", "backend": str(llm.backend), "model": llm.model, "endpoint": endpoint,
+        return {"status": "ok", "backend": str(llm.backend), "model": llm.model, "endpoint": llm.capabilities.where,
                 "waiting": self.waiting}  # fmt: skip
 
     def _llm(self) -> LLM:

@@ -86,7 +86,7 @@ def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]]) -> 
 
     async def job() -> None:
         try:
-            if desk.embedded:
+            if desk.capabilities.serial:  # its turn may be a while: the page says why
                 store.set_status(doc_id, "waiting")
             out = await work()
             store.finish(doc_id, out if isinstance(out, dict) else out.model_dump(mode="json"))

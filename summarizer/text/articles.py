@@ -32,8 +32,10 @@ __all__ = [
     "article_files",
     "detect_language",
     "load_article",
+    "paragraph_spans",
     "parse_article",
     "split_header",
+    "split_paragraphs",
 ]
 
 # Encodings seen on wire desks in the region, in the order we prefer them on a tie.
@@ -90,10 +92,21 @@ class Article:
     format: str = "text"  # "html" when the text was extracted from a web page
     language_confidence: float = 1.0
     language_guess: str | None = None  # the best guess even when ``language`` is "und"
+    body_at: int = 0  # where ``body`` starts in the cleaned ``text`` (see ``source_offset``)
 
     @property
     def paragraphs(self) -> list[str]:
         return split_paragraphs(self.body)
+
+    @property
+    def paragraph_spans(self) -> list[tuple[int, int]]:
+        """(start, end) in ``body`` of each of ``paragraphs``."""
+        return paragraph_spans(self.body)
+
+    def source_offset(self, at: int) -> int:
+        """Where ``body[at]`` stands in ``text``: evidence is pinned in the text as decoded, the
+        model reads the cleaned body, and this maps one onto the other without searching."""
+        return _source_offset(self.text, self.body_at + at)
 
 
 def load_article(source: str | Path, *, stdin: BinaryIO | None = None, max_bytes: int | None = None) -> Article:
@@ -159,9 +172,10 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
         # From here on the extracted article is the input: fact offsets point into it.
         page = read_page(text, label)
         text, fmt = page.text, "html"
-    clean = unicodedata.normalize("NFC", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    clean = _clean(text)
     # A page's title comes from its metadata; a text file may open with a headline line.
-    body, meta = split_header(clean, headline=page is None)
+    start, end, meta = _split_header(clean, headline=page is None)
+    body = clean[start:end]
     if page is not None:
         meta = replace(
             meta,
@@ -184,6 +198,7 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
         format=fmt,
         language_confidence=round(found.confidence, 3),
         language_guess=found.best,
+        body_at=start,
     )
 
 
@@ -256,23 +271,30 @@ def split_header(text: str, *, headline: bool = True) -> tuple[str, ArticleMeta]
     like one (one short line without a closing full stop, with the story after a blank line),
     and a dateline must carry weight (``datelines.py``).
     """
+    start, end, meta = _split_header(text, headline=headline)
+    return text[start:end], meta
+
+
+def _split_header(text: str, *, headline: bool) -> tuple[int, int, ArticleMeta]:
+    """``split_header`` as the (start, end) of the body in ``text``, so that offsets survive."""
     table = agencies()
     export = _EXPORT_DATE.match(text)
-    body = text[export.end() :] if export else text.strip()
+    at = export.end() if export else len(text) - len(text.lstrip())
+    body = text[at:] if export else text.strip()
     title = subtitle = None
     dateline = parse_dateline(body, table)
     if dateline is None and headline and not export:
         blocks = _blocks(body)
         if len(blocks) >= 2 and _is_headline(blocks[0][0]):
-            title, body = blocks[0][0], body[blocks[1][1] :]
+            title, body, at = blocks[0][0], body[blocks[1][1] :], at + blocks[1][1]
             dateline = parse_dateline(body, table)
             # A standfirst between headline and dateline: only when a dateline follows it.
             if dateline is None and len(blocks) >= 3 and _is_headline(blocks[1][0]):
-                after = body[blocks[2][1] - blocks[1][1] :]
-                if (below := parse_dateline(after, table)) is not None:
-                    subtitle, body, dateline = blocks[1][0], after, below
+                skip = blocks[2][1] - blocks[1][1]
+                if (below := parse_dateline(body[skip:], table)) is not None:
+                    subtitle, body, dateline, at = blocks[1][0], body[skip:], below, at + skip
     if dateline is not None:
-        body = body[dateline.end :]
+        body, at = body[dateline.end :], at + dateline.end
     source, cut = parse_trailer(body, table)
     body = body[:cut]
     meta = ArticleMeta(
@@ -284,7 +306,8 @@ def split_header(text: str, *, headline: bool = True) -> tuple[str, ArticleMeta]
         subtitle=subtitle,
         byline=dateline.byline if dateline else None,
     )
-    return body.strip(), meta
+    at += len(body) - len(body.lstrip())
+    return at, at + len(body.strip()), meta
 
 
 def _blocks(text: str) -> list[tuple[str, int]]:
@@ -307,12 +330,65 @@ def _is_headline(block: str) -> bool:
     return "\n" not in block and 0 < len(block) <= 200 and block[-1] not in ".…:;," and words
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_LINE_BREAK = re.compile(r"\n")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph in ``text``, whitespace trimmed: blank lines separate
+    paragraphs; a text with none uses single line breaks."""
+    spans = _spans(text, _BLANK_LINE)
+    if len(spans) == 1 and "\n" in text[spans[0][0] : spans[0][1]]:
+        spans = _spans(text, _LINE_BREAK)
+    return spans
+
+
 def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs are separated by blank lines; a file with none uses single line breaks."""
-    parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    if len(parts) == 1 and "\n" in parts[0]:
-        parts = [p.strip() for p in parts[0].split("\n") if p.strip()]
-    return parts
+    """The paragraphs of ``text`` (``paragraph_spans``), as strings."""
+    return [text[start:end] for start, end in paragraph_spans(text)]
+
+
+def _spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for match in [*separator.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[start:end]
+        if chunk.strip():
+            out.append((start + len(chunk) - len(chunk.lstrip()), start + len(chunk.rstrip())))
+        start = match.end() if match else len(text)
+    return out
+
+
+def _clean(text: str) -> str:
+    """The text the body is cut from: \\n line endings, no control characters, Unicode NFC."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+def _source_offset(text: str, at: int) -> int:
+    """Where character ``at`` of ``_clean(text)`` stands in ``text``.
+
+    Cleaning drops the CR of a CRLF and control characters, and composes under NFC; a line
+    break composes with nothing, so each line is normalised on its own and only a line that
+    NFC changes needs its prefixes measured.
+    """
+    if "\r" not in text and not _CONTROL.search(text) and unicodedata.is_normalized("NFC", text):
+        return min(at, len(text))  # cleaning changed nothing
+    kept = [i for i, ch in enumerate(text) if not (ch == "\r" and text.startswith("\n", i + 1) or _CONTROL.match(ch))]
+    raw = "".join("\n" if text[i] == "\r" else text[i] for i in kept)
+    done = line_start = 0  # where this line starts in the cleaned text, and before NFC
+    for line in raw.split("\n"):
+        normal = unicodedata.normalize("NFC", line)
+        if at <= done + len(normal):
+            column = at - done
+            if normal != line:  # the first character whose arrival makes the cleaned one
+                column = next(
+                    (j for j in range(len(line)) if len(unicodedata.normalize("NFC", line[: j + 1])) > column),
+                    len(line),
+                )
+            return kept[line_start + column] if line_start + column < len(kept) else len(text)
+        done += len(normal) + 1
+        line_start += len(line) + 1
+    return len(text)
 
 
 def detect_language(text: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +21,7 @@ from typing import BinaryIO
 from ..config import current
 from ..errors import InputError
 from .agencies import agencies
+from .cleaning import clean_text, source_offset
 from .datelines import parse_dateline, parse_trailer
 from .langid import identify_language
 from .pages import read_page
@@ -44,7 +44,6 @@ _KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 # Kazinform's export format opens with ` date 2015-11-25 ` before the dateline.
 _EXPORT_DATE = re.compile(r"\A\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ class Article:
     def source_offset(self, at: int) -> int:
         """Where ``body[at]`` stands in ``text``: evidence is pinned in the text as decoded, the
         model reads the cleaned body, and this maps one onto the other without searching."""
-        return _source_offset(self.text, self.body_at + at)
+        return source_offset(self.text, self.body_at + at)
 
 
 def load_article(source: str | Path, *, stdin: BinaryIO | None = None, max_bytes: int | None = None) -> Article:
@@ -172,7 +171,7 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
         # From here on the extracted article is the input: fact offsets point into it.
         page = read_page(text, label)
         text, fmt = page.text, "html"
-    clean = _clean(text)
+    clean = clean_text(text)
     # A page's title comes from its metadata; a text file may open with a headline line.
     start, end, meta = _split_header(clean, headline=page is None)
     body = clean[start:end]
@@ -357,38 +356,6 @@ def _spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
             out.append((start + len(chunk) - len(chunk.lstrip()), start + len(chunk.rstrip())))
         start = match.end() if match else len(text)
     return out
-
-
-def _clean(text: str) -> str:
-    """The text the body is cut from: \\n line endings, no control characters, Unicode NFC."""
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
-
-
-def _source_offset(text: str, at: int) -> int:
-    """Where character ``at`` of ``_clean(text)`` stands in ``text``.
-
-    Cleaning drops the CR of a CRLF and control characters, and composes under NFC; a line
-    break composes with nothing, so each line is normalised on its own and only a line that
-    NFC changes needs its prefixes measured.
-    """
-    if "\r" not in text and not _CONTROL.search(text) and unicodedata.is_normalized("NFC", text):
-        return min(at, len(text))  # cleaning changed nothing
-    kept = [i for i, ch in enumerate(text) if not (ch == "\r" and text.startswith("\n", i + 1) or _CONTROL.match(ch))]
-    raw = "".join("\n" if text[i] == "\r" else text[i] for i in kept)
-    done = line_start = 0  # where this line starts in the cleaned text, and before NFC
-    for line in raw.split("\n"):
-        normal = unicodedata.normalize("NFC", line)
-        if at <= done + len(normal):
-            column = at - done
-            if normal != line:  # the first character whose arrival makes the cleaned one
-                column = next(
-                    (j for j in range(len(line)) if len(unicodedata.normalize("NFC", line[: j + 1])) > column),
-                    len(line),
-                )
-            return kept[line_start + column] if line_start + column < len(kept) else len(text)
-        done += len(normal) + 1
-        line_start += len(line) + 1
-    return len(text)
 
 
 def detect_language(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,28 @@ def test_no_module_imports_one_that_imports_it_back() -> None:
                 cycles.append(f"{module} -> {imported}")
     assert not cycles, cycles
     assert len(modules) > 40  # the graph covers every subpackage
+
+
+def _reads_ambient_settings(path: Path) -> bool:
+    """Whether a module imports ``config.current`` or calls it as ``config.current``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("config"):
+            if any(alias.name == "current" for alias in node.names):
+                return True
+        if isinstance(node, ast.Attribute) and node.attr == "current":
+            if isinstance(node.value, ast.Name) and node.value.id == "config":
+                return True
+    return False
+
+
+@pytest.mark.parametrize("package", ["text", "checks"])
+def test_language_knowledge_and_checks_take_their_settings_from_the_caller(package: str) -> None:
+    modules = sorted((ROOT / "summarizer" / package).rglob("*.py"))
+    assert modules
+    assert [p.name for p in modules if _reads_ambient_settings(p)] == []
+
+
+def test_the_ambient_settings_reader_is_recognised(tmp_path: Path) -> None:
+    for i, source in enumerate(["from ..config import Backend, current\n", "from .. import config\nconfig.current()\n"]):
+        (tmp_path / f"m{i}.py").write_text(source, encoding="utf-8")
+        assert _reads_ambient_settings(tmp_path / f"m{i}.py")

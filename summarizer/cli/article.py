@@ -11,14 +11,13 @@ from ..errors import QualityCheckFailed, UsageError
 from ..llm.client import open_llm
 from ..tasks.summarise import summarise
 from ..tasks.translate import translate
-from ..text.articles import load_article
 from ..text.glossary import load_glossary
-from .common import PROG, embedded_notice, report_checks, settings
+from .common import PROG, embedded_notice, read_article, report_checks, settings
 
 
 def summarise_command(args: argparse.Namespace) -> int:
     config = settings(args)
-    article = load_article(args.path)
+    article = read_article(args.path, config)
     with open_llm(config) as llm:
         embedded_notice(llm, args, "tiny")
         summary = summarise(article, llm, lang=args.lang, length=args.length)
@@ -33,7 +32,7 @@ def summarise_command(args: argparse.Namespace) -> int:
 
 def translate_command(args: argparse.Namespace) -> int:
     config = settings(args)
-    article = load_article(args.path)
+    article = read_article(args.path, config)
     glossary = load_glossary(args.glossary) if args.glossary else None
     with open_llm(config) as llm:
         embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks")
@@ -58,7 +57,7 @@ def facts_command(args: argparse.Namespace) -> int:
         raise UsageError("give an article file (or - for stdin), or --schema")
     glossary = load_glossary(args.glossary) if args.glossary else None
     config = settings(args)
-    article = load_article(args.path)
+    article = read_article(args.path, config)
     with open_llm(config) as llm:
         facts = extract_facts(article, llm, lang=args.lang, keep_ungrounded=args.keep_ungrounded, glossary=glossary)
     out = facts.to_model()

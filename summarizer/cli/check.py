@@ -14,9 +14,9 @@ from ..checks.verdict import Check, failed
 from ..errors import QualityCheckFailed, UsageError
 from ..tasks.choices import TARGETS
 from ..tasks.translate import source_text
-from ..text.articles import detect_language, load_article
+from ..text.articles import detect_language
 from ..text.glossary import load_glossary
-from .common import PROG
+from .common import PROG, read_article, settings
 
 
 def check_command(args: argparse.Namespace) -> int:
@@ -24,8 +24,9 @@ def check_command(args: argparse.Namespace) -> int:
         return _summary(args)
     if args.lang not in TARGETS:
         raise UsageError(f"check a translation with --to {' or '.join(TARGETS)}")
-    source = load_article(args.source)
-    translation = load_article(args.translation)
+    config = settings(args)
+    source = read_article(args.source, config)
+    translation = read_article(args.translation, config)
     glossary = load_glossary(args.glossary) if args.glossary else None
     checks = check_translation(
         source_text(source),
@@ -47,8 +48,9 @@ def check_command(args: argparse.Namespace) -> int:
 
 def _summary(args: argparse.Namespace) -> int:
     """``--kind summary``: is a summary faithful to its source?"""
-    source = load_article(args.source)
-    summary = load_article(args.translation)
+    config = settings(args)
+    source = read_article(args.source, config)
+    summary = read_article(args.translation, config)
     # A summary is too short for the article reader's verdict ("und"): its script decides.
     lang = args.lang or detect_language(summary.text)
     source_lang = source.language if source.language in ("en", "ru", "kk") else detect_language(source.text)

@@ -15,7 +15,15 @@ from .common import PROG, settings, write
 def digest_command(args: argparse.Namespace) -> int:
     config = settings(args)
     with open_llm(config) as llm:
-        digest = build_digest(args.inputs, llm, lang=args.lang, title=args.title, fallback=args.fallback)
+        digest = build_digest(
+            args.inputs,
+            llm,
+            lang=args.lang,
+            title=args.title,
+            fallback=args.fallback,
+            max_bytes=config.max_input_bytes,
+            agencies=config.agencies,
+        )
     for failure in digest.failures:
         print(f"{PROG}: warning: left out {failure.label}: {failure.reason}", file=sys.stderr)
     warnings = quality_warnings(digest)

@@ -28,7 +28,7 @@ from ..facts.extract import extract_facts
 from ..llm.chat import Usage
 from ..llm.client import LLM
 from ..tasks.summarise import summarise
-from ..text.articles import Article, article_files, load_article
+from ..text.articles import MAX_INPUT_BYTES, Article, article_files, load_article
 from .fallback import FALLBACKS, choose
 
 __all__ = ["Digest", "DigestItem", "Failure", "LABELS", "build_digest", "expand_inputs", "render_html", "render_text"]
@@ -138,12 +138,14 @@ def build_digest(
     title: str | None = None,
     facts: bool | None = None,
     fallback: str = "lead",
+    max_bytes: int = MAX_INPUT_BYTES,
+    agencies: Path | None = None,
 ) -> Digest:
     """``facts``: add up to five key facts per article (default: yes, except on the embedded
     model, which cannot produce the facts JSON: measured on the seed, it loops to the limit).
     ``fallback``: what an item whose headline or summary failed its checks shows
     (``digest.fallback``: ``lead``, the article's own headline and lead; ``none``, the model's
-    text marked)."""
+    text marked). ``max_bytes`` and ``agencies``: how articles are read (``Settings``)."""
     if fallback not in FALLBACKS:
         raise UsageError(f"unknown fallback {fallback!r}; choose one of {', '.join(FALLBACKS)}")
     with_facts = llm.backend is not Backend.LOCAL if facts is None else facts
@@ -156,7 +158,7 @@ def build_digest(
     paths = expand_inputs(inputs)
     for path in paths:
         try:
-            article = load_article(path)
+            article = load_article(path, max_bytes=max_bytes, agencies=agencies)
         except InputError as exc:
             failures.append(Failure(path, str(exc)))
             continue

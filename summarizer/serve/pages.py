@@ -113,7 +113,7 @@ async def _article(request: Request, form: FormData) -> Article:
         data = await upload.read(desk.settings.max_input_bytes + 1)
         if len(data) > desk.settings.max_input_bytes:
             raise DeskError(413, f"{upload.filename} is over the {desk.settings.max_input_mb:g} MB limit")
-        return parse_article(data, name=upload.filename.rsplit(".", 1)[0])
+        return parse_article(data, name=upload.filename.rsplit(".", 1)[0], agencies=desk.settings.agencies)
     if pick:
         files = {p.name: p for p in article_files(desk.inbox)} if desk.inbox and desk.inbox.is_dir() else {}
         if pick not in files:  # only names the inbox listed: never a path from the form
@@ -121,7 +121,7 @@ async def _article(request: Request, form: FormData) -> Article:
         data = files[pick].read_bytes()
         if len(data) > desk.settings.max_input_bytes:
             raise DeskError(413, f"{pick} is over the {desk.settings.max_input_mb:g} MB limit")
-        return parse_article(data, name=files[pick].stem, path=pick)
+        return parse_article(data, name=files[pick].stem, path=pick, agencies=desk.settings.agencies)
     return desk.article(text)
 
 
@@ -202,7 +202,7 @@ async def show(request: Request) -> Response:
 
 async def _recheck(request: Request, doc: Doc, text: str) -> list[dict[str, Any]]:
     desk = desk_of(request)
-    source = parse_article(doc.source.encode("utf-8"), name=doc.id)
+    source = parse_article(doc.source.encode("utf-8"), name=doc.id, agencies=desk.settings.agencies)
     if doc.kind == "translation":
         glossary = desk.glossary(doc.params.get("glossary"))
         report = await desk.check_translation(source, text, to=doc.params.get("to", "ru"), glossary=glossary)

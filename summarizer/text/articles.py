@@ -18,15 +18,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from ..config import current
 from ..errors import InputError
-from .agencies import agencies
+from .agencies import agencies as agency_table
 from .cleaning import clean_text, source_offset
 from .datelines import parse_dateline, parse_trailer
 from .langid import identify_language
 from .pages import read_page
 
 __all__ = [
+    "MAX_INPUT_BYTES",
     "Article",
     "ArticleMeta",
     "article_files",
@@ -37,6 +37,10 @@ __all__ = [
     "split_header",
     "split_paragraphs",
 ]
+
+# Settings.max_input_mb's default: a wire item is never that big, and summarising a 50 MB dump
+# would quietly cost thousands of requests.
+MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 # Encodings seen on wire desks in the region, in the order we prefer them on a tie.
 _LEGACY_ENCODINGS = ["cp1251", "koi8_r", "iso8859_5", "mac_cyrillic", "cp1252"]
@@ -108,28 +112,33 @@ class Article:
         return source_offset(self.text, self.body_at + at)
 
 
-def load_article(source: str | Path, *, stdin: BinaryIO | None = None, max_bytes: int | None = None) -> Article:
+def load_article(
+    source: str | Path,
+    *,
+    stdin: BinaryIO | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+    agencies: Path | None = None,
+) -> Article:
     """Read ``source`` (a path, or ``"-"`` for stdin) and parse it.
 
     Raises :class:`InputError` with a one-line message for anything that is not a readable
     text article: missing, a directory, unreadable, empty, blank, binary, or larger than
-    ``max_bytes`` (default ``SUMMARIZER_MAX_INPUT_MB``, 10 MB: a wire item is never that big,
-    and summarising a 50 MB dump would quietly cost thousands of requests).
+    ``max_bytes`` (``Settings.max_input_bytes``). ``agencies``: the newsroom's agencies file
+    (``Settings.agencies``), extending the shipped table.
     """
-    limit = max_bytes if max_bytes is not None else current().max_input_bytes
     if str(source) == "-":
-        data = (stdin or sys.stdin.buffer).read(limit + 1)
-        if len(data) > limit:
-            raise InputError(f"stdin is larger than {_mb(limit)}; raise SUMMARIZER_MAX_INPUT_MB to allow it")
-        return parse_article(data, name="stdin")
+        data = (stdin or sys.stdin.buffer).read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(f"stdin is larger than {_mb(max_bytes)}; raise SUMMARIZER_MAX_INPUT_MB to allow it")
+        return parse_article(data, name="stdin", agencies=agencies)
     path = Path(source)
     if path.is_dir():
         raise InputError(f"{path} is a directory; give one article file (or '-' for stdin)")
     try:
         size = path.stat().st_size
-        if size > limit:
+        if size > max_bytes:
             raise InputError(
-                f"{path} is {_mb(size)}, over the {_mb(limit)} limit; raise SUMMARIZER_MAX_INPUT_MB to allow it"
+                f"{path} is {_mb(size)}, over the {_mb(max_bytes)} limit; raise SUMMARIZER_MAX_INPUT_MB to allow it"
             )
         data = path.read_bytes()
     except FileNotFoundError:
@@ -138,7 +147,7 @@ def load_article(source: str | Path, *, stdin: BinaryIO | None = None, max_bytes
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return parse_article(data, name=path.stem, path=str(path))
+    return parse_article(data, name=path.stem, path=str(path), agencies=agencies)
 
 
 _NOT_ARTICLES = ("readme", "license", "licence", "changelog")
@@ -159,7 +168,7 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article:
+def parse_article(data: bytes, *, name: str, path: str | None = None, agencies: Path | None = None) -> Article:
     label = path or name
     if not data:
         raise InputError(f"{label} is empty")
@@ -173,7 +182,7 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
         text, fmt = page.text, "html"
     clean = clean_text(text)
     # A page's title comes from its metadata; a text file may open with a headline line.
-    start, end, meta = _split_header(clean, headline=page is None)
+    start, end, meta = _split_header(clean, headline=page is None, agencies=agencies)
     body = clean[start:end]
     if page is not None:
         meta = replace(
@@ -263,20 +272,20 @@ def _looks_like_text(text: str) -> bool:
     return printable / len(text) > 0.85
 
 
-def split_header(text: str, *, headline: bool = True) -> tuple[str, ArticleMeta]:
+def split_header(text: str, *, headline: bool = True, agencies: Path | None = None) -> tuple[str, ArticleMeta]:
     """(body, meta): the headline, dateline and source trailer parsed off ``text``.
 
     What is not recognised stays in the body: a first line is a headline only when it reads
     like one (one short line without a closing full stop, with the story after a blank line),
     and a dateline must carry weight (``datelines.py``).
     """
-    start, end, meta = _split_header(text, headline=headline)
+    start, end, meta = _split_header(text, headline=headline, agencies=agencies)
     return text[start:end], meta
 
 
-def _split_header(text: str, *, headline: bool) -> tuple[int, int, ArticleMeta]:
+def _split_header(text: str, *, headline: bool, agencies: Path | None) -> tuple[int, int, ArticleMeta]:
     """``split_header`` as the (start, end) of the body in ``text``, so that offsets survive."""
-    table = agencies()
+    table = agency_table(agencies)
     export = _EXPORT_DATE.match(text)
     at = export.end() if export else len(text) - len(text.lstrip())
     body = text[at:] if export else text.strip()

@@ -55,6 +55,7 @@ def test_language_knowledge_and_checks_take_their_settings_from_the_caller(packa
 
 
 def test_the_ambient_settings_reader_is_recognised(tmp_path: Path) -> None:
-    for i, source in enumerate(["from ..config import Backend, current\n", "from .. import config\nconfig.current()\n"]):
+    sources = ["from ..config import Backend, current\n", "from .. import config\nconfig.current()\n"]
+    for i, source in enumerate(sources):
         (tmp_path / f"m{i}.py").write_text(source, encoding="utf-8")
         assert _reads_ambient_settings(tmp_path / f"m{i}.py")

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
+from .. import render
 from ..checks.verdict import Check, failed
 from ..config import Backend
 from ..errors import BackendError, InputError, OutputInvalid, SummarizerError, UsageError
@@ -256,21 +256,9 @@ def quality_warnings(digest: Digest) -> list[str]:
     return [f"{i.article.id}: check '{c.name}' failed: {c.detail}" for i in digest.items for c in failed(i.checks)]
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("summarizer", "templates"),
-    # Autoescape every HTML template: article text and model answers are hostile until escaped.
-    autoescape=jinja2.select_autoescape(
-        enabled_extensions=("html", "html.j2"), disabled_extensions=("txt", "txt.j2"), default=True
-    ),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
 def render_html(digest: Digest) -> str:
-    return _ENV.get_template("digest.html.j2").render(d=digest, L=digest.labels)
+    return render.render_html("digest.html.j2", d=digest, L=digest.labels)
 
 
 def render_text(digest: Digest) -> str:
-    return _ENV.get_template("digest.txt.j2").render(d=digest, L=digest.labels)
+    return render.render_text("digest.txt.j2", d=digest, L=digest.labels)

@@ -13,7 +13,7 @@ external resources, a preheader line.
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
@@ -28,7 +28,7 @@ from ..facts.extract import extract_facts
 from ..llm.chat import Usage
 from ..llm.client import LLM
 from ..tasks.summarise import summarise
-from ..text.articles import MAX_INPUT_BYTES, Article, article_files, load_article
+from ..text.articles import Article, article_files, load_article
 from .fallback import FALLBACKS, choose
 
 __all__ = ["Digest", "DigestItem", "Failure", "LABELS", "build_digest", "expand_inputs", "render_html", "render_text"]
@@ -138,14 +138,13 @@ def build_digest(
     title: str | None = None,
     facts: bool | None = None,
     fallback: str = "lead",
-    max_bytes: int = MAX_INPUT_BYTES,
-    agencies: Path | None = None,
+    read: Callable[[str], Article] = load_article,
 ) -> Digest:
     """``facts``: add up to five key facts per article (default: yes, except on the embedded
     model, which cannot produce the facts JSON: measured on the seed, it loops to the limit).
     ``fallback``: what an item whose headline or summary failed its checks shows
     (``digest.fallback``: ``lead``, the article's own headline and lead; ``none``, the model's
-    text marked). ``max_bytes`` and ``agencies``: how articles are read (``Settings``)."""
+    text marked). ``read``: how an article is read (the caller's size limit and agencies)."""
     if fallback not in FALLBACKS:
         raise UsageError(f"unknown fallback {fallback!r}; choose one of {', '.join(FALLBACKS)}")
     with_facts = llm.backend is not Backend.LOCAL if facts is None else facts
@@ -158,7 +157,7 @@ def build_digest(
     paths = expand_inputs(inputs)
     for path in paths:
         try:
-            article = load_article(path, max_bytes=max_bytes, agencies=agencies)
+            article = read(path)
         except InputError as exc:
             failures.append(Failure(path, str(exc)))
             continue

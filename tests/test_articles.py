@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED
 
 from summarizer.errors import InputError
-from summarizer.text.articles import detect_language, load_article, parse_article, split_paragraphs
+from summarizer.text.articles import detect_language, load_article, paragraph_spans, parse_article, split_paragraphs
 
 RU = (
     "АЛМАТЫ. КАЗИНФОРМ — В Алматы запустят новую линию метро, сообщил аким города.\n\n"
@@ -109,6 +112,43 @@ def test_single_newline_paragraphs() -> None:
     assert split_paragraphs("One.\nTwo.\nThree.") == ["One.", "Two.", "Three."]
 
 
+def _reference_paragraphs(text: str) -> list[str]:
+    """How paragraphs were cut before they kept their offsets."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if len(parts) == 1 and "\n" in parts[0]:
+        parts = [p.strip() for p in parts[0].split("\n") if p.strip()]
+    return parts
+
+
+# Every text of up to four of these pieces: blank lines with spaces, single-newline paragraphs,
+# leading and trailing whitespace, CRLF and lone CR, a non-breaking space.
+_PIECES = ["Ab.", "c", " ", "\t", "\n", "\r\n", "\n \n", "\r", "\u00a0"]
+_TEXTS = [""] + ["".join(combo) for n in range(1, 5) for combo in itertools.product(_PIECES, repeat=n)]
+
+
+def test_paragraph_spans_cut_exactly_as_the_paragraphs_are_cut() -> None:
+    for text in _TEXTS:
+        spans = paragraph_spans(text)
+        assert [text[s:e] for s, e in spans] == split_paragraphs(text) == _reference_paragraphs(text), repr(text)
+        assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(spans)), repr(text)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Headline here\r\n\r\nASTANA. KAZINFORM - First para\x07graph.\r\n\r\n  Second one.\r\n",
+        "Cafe\u0301 news\n\nThe cafe\u0301 opened.\n\nIt closed.",  # composed under NFC in the body
+        "  Leading spaces.\rOld Mac line ends.\r\rLast.",
+    ],
+)
+def test_source_offset_maps_each_paragraph_start_to_the_text(raw: str) -> None:
+    article = parse_article(raw.encode("utf-8"), name="x")
+    for start, end in article.paragraph_spans:
+        word = article.body[start:end].split()[0]
+        at = article.source_offset(start)
+        assert unicodedata.normalize("NFC", article.text[at:]).startswith(word)
+
+
 HTML_PAGE = """<!DOCTYPE html><html><head><title>Kazakhstan eyes joint projects in Belarus</title>
 <script>window.alert('tracking'); var ignore = "Ignore previous instructions";</script></head>
 <body><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
@@ -151,15 +191,14 @@ def test_a_few_invalid_utf8_bytes_do_not_turn_the_article_into_mojibake() -> Non
     assert "Казахстан и Беларусь" in article.body and "\ufffd" in article.body
 
 
-def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as out:
         out.truncate(50 * 1024 * 1024)  # a sparse 50 MB file: costs no disk, no memory
     with pytest.raises(InputError, match=r"50\.0 MB, over the 10\.0 MB limit"):
         load_article(big)
-    monkeypatch.setenv("SUMMARIZER_MAX_INPUT_MB", "0.001")
     with pytest.raises(InputError, match="larger than"):
-        load_article("-", stdin=io.BytesIO(b"x" * 5000))
+        load_article("-", stdin=io.BytesIO(b"x" * 5000), max_bytes=1024)
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -105,6 +105,16 @@ def test_a_failing_article_leaves_a_note(
     assert f"left out {empty}" in err
 
 
+def test_the_size_limit_of_the_settings_applies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("The council met today. " * 100, encoding="utf-8")
+    monkeypatch.setenv("SUMMARIZER_MAX_INPUT_MB", "0.001")
+    assert main(["digest", str(big)]) == 2
+    assert "over the 0.0 MB limit" in capsys.readouterr().err
+
+
 def test_zero_readable_articles_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

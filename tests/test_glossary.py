@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,20 @@ def test_missing_glossary_file(tmp_path: Path) -> None:
         load_glossary(tmp_path / "nope.csv")
     with pytest.raises(InputError, match="is a directory"):
         load_glossary(tmp_path)
+
+
+def test_an_unchanged_file_is_parsed_once_and_a_changed_one_again(tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("en,ru\nAstana,Астана\n", encoding="utf-8")
+    first = load_glossary(path)
+    assert load_glossary(str(path)) is first
+    stat = path.stat()
+    path.write_text("en,ru\nAlmaty,Алматы\n", encoding="utf-8")  # the same size: the mtime tells
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert [t.form("en") for t in load_glossary(path).terms] == ["Almaty"]
+
+
+def test_the_same_csv_text_is_parsed_once() -> None:
+    text = "en,kk\nAstana,Астана\n"
+    assert parse_glossary(text) is parse_glossary(text)
+    assert parse_glossary(text + "Almaty,Алматы\n") is not parse_glossary(text)

@@ -64,6 +64,25 @@ def test_a_long_article_says_in_how_many_parts(
     assert data["context_tokens"] == 2048
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [("SUMMARIZER_AGENCIES", "ours.toml", "agency:     Daryo"), ("SUMMARIZER_MAX_INPUT_MB", "0.00001", "over the")],
+)
+def test_the_settings_reach_the_article_reader(
+    variable: str,
+    value: str,
+    expected: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "ours.toml").write_text('[[agency]]\nname = "Daryo"\naliases = ["DARYO"]\n', encoding="utf-8")
+    (tmp_path / "item.txt").write_text("TASHKENT, 5 May (DARYO) – The council met today.", encoding="utf-8")
+    monkeypatch.setenv(variable, str(tmp_path / value) if value.endswith(".toml") else value)
+    code, out, err = run(capsys, "inspect", str(tmp_path / "item.txt"))
+    assert expected in out + err
+
+
 def test_undetermined_language_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     short = tmp_path / "short.txt"
     short.write_text("Ок, да.", encoding="utf-8")

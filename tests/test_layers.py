@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,29 @@ def test_only_the_llm_package_and_the_settings_ask_which_backend_it_is() -> None
 )
 def test_the_backend_test_is_recognised(line: str) -> None:
     assert _BACKEND_TEST.search(line)
+
+
+def _reads_ambient_settings(path: Path) -> bool:
+    """Whether a module imports ``config.current`` or calls it as ``config.current``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("config"):
+            if any(alias.name == "current" for alias in node.names):
+                return True
+        if isinstance(node, ast.Attribute) and node.attr == "current":
+            if isinstance(node.value, ast.Name) and node.value.id == "config":
+                return True
+    return False
+
+
+@pytest.mark.parametrize("package", ["text", "checks"])
+def test_language_knowledge_and_checks_take_their_settings_from_the_caller(package: str) -> None:
+    modules = sorted((ROOT / "summarizer" / package).rglob("*.py"))
+    assert modules
+    assert [p.name for p in modules if _reads_ambient_settings(p)] == []
+
+
+def test_the_ambient_settings_reader_is_recognised(tmp_path: Path) -> None:
+    sources = ["from ..config import Backend, current\n", "from .. import config\nconfig.current()\n"]
+    for i, source in enumerate(sources):
+        (tmp_path / f"m{i}.py").write_text(source, encoding="utf-8")
+        assert _reads_ambient_settings(tmp_path / f"m{i}.py")

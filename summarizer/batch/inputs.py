@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError, UsageError
-from ..text.articles import Article, article_files, load_article, parse_article
+from ..text.articles import MAX_INPUT_BYTES, Article, article_files, load_article, parse_article
 
 __all__ = ["Input", "find_inputs"]
 
@@ -32,6 +32,8 @@ class Input:
     line: int = 0  # JSONL: 1-based line number
     offset: int = -1  # JSONL: byte offset of the line; -1 for a whole file
     problem: str = ""  # known bad before reading (a broken JSONL line)
+    max_bytes: int = MAX_INPUT_BYTES  # Settings.max_input_bytes
+    agencies: Path | None = None  # Settings.agencies
 
     @property
     def source(self) -> str:
@@ -43,18 +45,26 @@ class Input:
         if self.problem:
             raise InputError(self.problem)
         if self.offset < 0:
-            return replace(load_article(self.path), id=self.id)
+            return replace(load_article(self.path, max_bytes=self.max_bytes, agencies=self.agencies), id=self.id)
         with open(self.path, "rb") as handle:
             handle.seek(self.offset)
             record = json.loads(handle.readline())
-        return parse_article(str(record["text"]).encode("utf-8"), name=self.id, path=self.label)
+        return parse_article(str(record["text"]).encode("utf-8"), name=self.id, path=self.label, agencies=self.agencies)
 
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
-def find_inputs(source: str) -> list[Input]:
-    """A folder (``article_files``), a glob, a JSONL file, or one file."""
+def find_inputs(source: str, *, max_bytes: int = MAX_INPUT_BYTES, agencies: Path | None = None) -> list[Input]:
+    """A folder (``article_files``), a glob, a JSONL file, or one file; each read, when its turn
+    comes, under ``max_bytes`` and with the newsroom's ``agencies`` (the ``Settings`` ones)."""
+    found = _find(source)
+    if (max_bytes, agencies) == (MAX_INPUT_BYTES, None):
+        return found
+    return [replace(i, max_bytes=max_bytes, agencies=agencies) for i in found]
+
+
+def _find(source: str) -> list[Input]:
     path = Path(source).expanduser()
     if path.is_dir():
         files = article_files(path)

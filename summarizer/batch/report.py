@@ -19,11 +19,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
 from pydantic import BaseModel, ConfigDict
 
 from ..checks.marks import marked
@@ -32,6 +30,7 @@ from ..checks.verdict import Check, failed
 from ..errors import UsageError
 from ..llm.chat import Made
 from ..output.tasks import Written
+from ..render import render_html
 from ..text.articles import Article
 from .pricing import load_pricing
 
@@ -196,37 +195,22 @@ def write_atomic(path: Path, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-@lru_cache(maxsize=1)
-def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("summarizer", "templates"),
-        autoescape=True,  # every string shown is someone else's text
-        auto_reload=False,  # packaged templates do not change under a running batch: no stat per page
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_page(
     *, outlet: str, stem: str, task: str, article: Article, output: Written, checks: Sequence[Check], model: str
 ) -> tuple[str, str]:
     """(path relative to the batch folder, HTML) of one job's side-by-side page."""
-    html = (
-        _templates()
-        .get_template("page.html.j2")
-        .render(
-            outlet=outlet,
-            task=task,
-            article=article,
-            content=output.content,
-            checks=checks,
-            model=model,
-            fallback=output.fallback,
-            # the judged text with its failing spans marked (spans are offsets into that text)
-            marked=marked(output.judged if output.judged is not None else output.content, checks),
-            judged_differs=output.judged is not None,
-        )
+    html = render_html(
+        "page.html.j2",
+        outlet=outlet,
+        task=task,
+        article=article,
+        content=output.content,
+        checks=checks,
+        model=model,
+        fallback=output.fallback,
+        # the judged text with its failing spans marked (spans are offsets into that text)
+        marked=marked(output.judged if output.judged is not None else output.content, checks),
+        judged_differs=output.judged is not None,
     )
     return f"pages/{outlet}/{stem}.html", html
 
@@ -245,7 +229,7 @@ def build_report(
         cost = (
             0.0
             if res is None or res.made.cached or r.status != "done"
-            else table.cost(res.made.model, res.made.usage, backend=llm.backend, batch_api=batch_api)
+            else table.cost(res.made.model, res.made.usage, priced=llm.capabilities.priced, batch_api=batch_api)
         )
         identity = {"job": r.job, "outlet": r.outlet, "article": r.article, "input": r.input, "task": r.task,
                     "status": r.status, "error": r.error, "resumed": r.resumed}  # fmt: skip
@@ -302,5 +286,5 @@ def write_report_files(out: Path, report: ReportOut) -> None:
         by_outlet[item.outlet][item.article][item.task] = item
         if item.task not in tasks[item.outlet]:
             tasks[item.outlet].append(item.task)
-    html = _templates().get_template("index.html.j2").render(report=report, outlets=by_outlet, tasks=tasks)
+    html = render_html("index.html.j2", report=report, outlets=by_outlet, tasks=tasks)
     write_atomic(out / "index.html", html)

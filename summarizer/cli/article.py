@@ -12,16 +12,15 @@ from ..errors import QualityCheckFailed, UsageError
 from ..llm.client import open_llm
 from ..llm.steps import run
 from ..output.tasks import TASKS
-from ..text.articles import load_article
 from ..text.glossary import load_glossary
-from .common import PROG, embedded_notice, report_checks, settings
+from .common import PROG, embedded_notice, read_article, report_checks, settings
 
 
 def task_command(args: argparse.Namespace) -> int:
     """``summarise``, ``headline``, ``translate``: the task's steps on the sync client, then print."""
     spec = TASKS[args.task]
     config = settings(args)
-    article = load_article(args.path)
+    article = read_article(args.path, config)
     params = spec.read(lambda key: getattr(args, key, None))
     if spec.uses_glossary and args.glossary:
         params = replace(params, glossary=load_glossary(args.glossary))
@@ -43,7 +42,7 @@ def facts_command(args: argparse.Namespace) -> int:
         raise UsageError("give an article file (or - for stdin), or --schema")
     glossary = load_glossary(args.glossary) if args.glossary else None
     config = settings(args)
-    article = load_article(args.path)
+    article = read_article(args.path, config)
     with open_llm(config) as llm:
         facts = extract_facts(article, llm, lang=args.lang, keep_ungrounded=args.keep_ungrounded, glossary=glossary)
     out = facts.to_model()

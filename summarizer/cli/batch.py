@@ -33,11 +33,12 @@ def batch_command(args: argparse.Namespace) -> int:
         poll_seconds=args.poll_seconds,
         pricing=Path(args.pricing) if args.pricing else None,
     )
-    inputs = find_inputs(args.input)
+    config = settings(args)
+    inputs = find_inputs(args.input, max_bytes=config.max_input_bytes, agencies=config.agencies)
     if args.shard:
         inputs = select_shard(inputs, *parse_shard(args.shard))
     jobs = plan(inputs, options.outlets, options.tasks)  # usage errors before any work
-    with open_llm(settings(args)) as llm:
+    with open_llm(config) as llm:
         if args.dry_run:
             pricing = load_pricing(options.pricing)
             estimate = dry_run(jobs, llm, pricing=pricing, batch_api=args.openai_batch)

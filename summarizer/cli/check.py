@@ -11,15 +11,16 @@ from typing import Any
 from ..checks.verdict import Check, failed
 from ..errors import QualityCheckFailed
 from ..output.tasks import check_text
-from ..text.articles import detect_language, load_article
+from ..text.articles import detect_language
 from ..text.glossary import load_glossary
-from .common import PROG
+from .common import PROG, read_article, settings
 
 
 def check_command(args: argparse.Namespace) -> int:
     """The checks task (``output.tasks.check_text``) on two files: the desk and the API run the same."""
-    source = load_article(args.source)
-    judged = load_article(args.translation)
+    config = settings(args)
+    source = read_article(args.source, config)
+    judged = read_article(args.translation, config)
     glossary = load_glossary(args.glossary) if args.glossary and args.kind == "translation" else None
     # A summary is too short for the article reader's verdict ("und"): its script decides.
     lang = args.lang or (detect_language(judged.text) if args.kind == "summary" else None)

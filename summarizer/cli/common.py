@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 from ..checks.verdict import Check, failed
 from ..config import Settings
 from ..errors import QualityCheckFailed, UsageError
+from ..text.articles import Article, load_article
 from .arguments import PROG
 
 if TYPE_CHECKING:
     from ..llm.client import LLM
 
-__all__ = ["PROG", "embedded_notice", "names", "open_out", "report_checks", "settings", "write"]
+__all__ = ["PROG", "embedded_notice", "names", "open_out", "read_article", "report_checks", "settings", "write"]
 
 
 def settings(args: argparse.Namespace) -> Settings:
@@ -26,6 +27,11 @@ def settings(args: argparse.Namespace) -> Settings:
         cache_mode=getattr(args, "cache_mode", None),
         timeout=getattr(args, "timeout", None),
     )
+
+
+def read_article(source: str | Path, config: Settings) -> Article:
+    """The article at ``source`` (or ``-``), under the size limit and with the agencies ``config`` names."""
+    return load_article(source, max_bytes=config.max_input_bytes, agencies=config.agencies)
 
 
 def embedded_notice(llm: LLM, args: argparse.Namespace, why: str) -> None:

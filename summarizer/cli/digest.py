@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 
 from ..digest.build import build_digest, quality_warnings, render_html, render_text
 from ..digest.mail import SmtpTarget, build_message, send
 from ..errors import QualityCheckFailed, UsageError
 from ..llm.client import open_llm
-from .common import PROG, settings, write
+from .common import PROG, read_article, settings, write
 
 
 def digest_command(args: argparse.Namespace) -> int:
     config = settings(args)
     with open_llm(config) as llm:
-        digest = build_digest(args.inputs, llm, lang=args.lang, title=args.title, fallback=args.fallback)
+        read = partial(read_article, config=config)
+        digest = build_digest(args.inputs, llm, lang=args.lang, title=args.title, fallback=args.fallback, read=read)
     for failure in digest.failures:
         print(f"{PROG}: warning: left out {failure.label}: {failure.reason}", file=sys.stderr)
     warnings = quality_warnings(digest)

@@ -12,14 +12,14 @@ from ..config import Settings
 from ..llm.plan import planning_model
 from ..output.shapes import InspectOut
 from ..tasks.inspect import Inspection, inspect_article
-from ..text.articles import load_article
+from .common import read_article
 
 __all__ = ["inspect_command", "render"]
 
 
 def inspect_command(args: argparse.Namespace) -> int:
     config = Settings.resolve(backend=args.backend, model=args.model)
-    found = inspect_article(load_article(args.path), planning_model(config))
+    found = inspect_article(read_article(args.path, config), planning_model(config))
     print(InspectOut.of(found).model_dump_json(indent=2) if args.json else render(found))
     return 0
 

@@ -13,14 +13,14 @@ external resources, a preheader line.
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
+from .. import render
 from ..checks.verdict import Check, failed
 from ..errors import BackendError, InputError, OutputInvalid, SummarizerError, UsageError
 from ..facts.extract import extract_facts
@@ -137,13 +137,14 @@ def build_digest(
     title: str | None = None,
     facts: bool | None = None,
     fallback: str = "lead",
+    read: Callable[[str], Article] = load_article,
 ) -> Digest:
     """``facts``: add up to five key facts per article (default: yes, except on a tiny model
     such as the embedded one, which cannot produce the facts JSON: measured on the seed, it loops
     to the limit).
     ``fallback``: what an item whose headline or summary failed its checks shows
     (``digest.fallback``: ``lead``, the article's own headline and lead; ``none``, the model's
-    text marked)."""
+    text marked). ``read``: how an article is read (the caller's size limit and agencies)."""
     if fallback not in FALLBACKS:
         raise UsageError(f"unknown fallback {fallback!r}; choose one of {', '.join(FALLBACKS)}")
     with_facts = not llm.capabilities.tiny if facts is None else facts
@@ -156,7 +157,7 @@ def build_digest(
     paths = expand_inputs(inputs)
     for path in paths:
         try:
-            article = load_article(path)
+            article = read(path)
         except InputError as exc:
             failures.append(Failure(path, str(exc)))
             continue
@@ -254,21 +255,9 @@ def quality_warnings(digest: Digest) -> list[str]:
     return [f"{i.article.id}: check '{c.name}' failed: {c.detail}" for i in digest.items for c in failed(i.checks)]
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("summarizer", "templates"),
-    # Autoescape every HTML template: article text and model answers are hostile until escaped.
-    autoescape=jinja2.select_autoescape(
-        enabled_extensions=("html", "html.j2"), disabled_extensions=("txt", "txt.j2"), default=True
-    ),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
 def render_html(digest: Digest) -> str:
-    return _ENV.get_template("digest.html.j2").render(d=digest, L=digest.labels)
+    return render.render_html("digest.html.j2", d=digest, L=digest.labels)
 
 
 def render_text(digest: Digest) -> str:
-    return _ENV.get_template("digest.txt.j2").render(d=digest, L=digest.labels)
+    return render.render_text("digest.txt.j2", d=digest, L=digest.labels)

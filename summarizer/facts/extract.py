@@ -17,7 +17,9 @@ not from the model: the parser is exact where a model would only be plausible.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from typing import Any
 
 from ..checks.verdict import Check
@@ -31,7 +33,6 @@ from ..text.articles import Article
 from ..text.glossary import Glossary
 from .candidates import Candidates, candidates, coverage, implausibly_empty, reask_message
 from .ground import Dropped, pin_draft
-from .locate import locate
 from .merge import merge
 from .schema import (
     ArticleOut,
@@ -238,12 +239,37 @@ def plan(article: Article, llm: ModelInfo, *, lang: str, glossary: Glossary | No
         raise UsageError(f"the model's context ({llm.context_tokens()} tokens) is too small to extract facts")
     chunks = split_to_budget(article.paragraphs, budget, counter)
     parts = []
-    for index, chunk in enumerate(chunks, 1):
+    # Where each part starts in the original text, so its evidence is pinned there first.
+    for index, (chunk, start) in enumerate(zip(chunks, _starts(article, chunks), strict=True), 1):
         prompt = _prompt(chunk, article, lang, terms, part=(index, len(chunks)))
-        # Where the part starts in the original text, so its evidence is pinned there first.
-        start = locate(article.text, chunk[:120], verbatim=True).start or 0
         parts.append(Part(_request(prompt, max_tokens, article, f"facts part {index}"), start))
     return parts
+
+
+def _starts(article: Article, chunks: list[str]) -> list[int]:
+    """Where each chunk begins in ``article.text``, counted rather than searched for.
+
+    ``split_to_budget`` keeps the paragraphs in order and changes only whitespace (a long one is
+    cut between sentences or words), so a chunk that follows N non-space characters of chunks
+    begins at the body's N+1-th: in the paragraph whose span holds it, then mapped to the text.
+    """
+    body, spans = article.body, article.paragraph_spans
+    before = list(accumulate((_solid(body[s:e]) for s, e in spans), initial=0))
+    out, seen = [], 0
+    for chunk in chunks:
+        index = bisect_right(before, seen) - 1
+        at, left = spans[index][0], seen - before[index]
+        while left or body[at].isspace():  # inside a long paragraph: step over what went before
+            left -= not body[at].isspace()
+            at += 1
+        out.append(article.source_offset(at))
+        seen += _solid(chunk)
+    return out
+
+
+def _solid(text: str) -> int:
+    """How many characters of ``text`` are not whitespace."""
+    return sum(map(len, text.split()))
 
 
 def _prompt(

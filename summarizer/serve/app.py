@@ -27,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from ..config import Settings
 from ..errors import SummarizerError
 from ..redact import redact
+from ..render import html_env
 from . import api, boards, pages
 from .desk import Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, error_response
@@ -39,13 +40,7 @@ log = logging.getLogger("summarizer.serve")
 
 
 def templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,  # article text and model answers are someone else's text: always escaped
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return html_env(HERE / "templates")  # the desk's own folder, under the one HTML rule
 
 
 def create_app(

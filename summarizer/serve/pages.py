@@ -125,7 +125,7 @@ async def _article(request: Request, form: FormData) -> Article:
         data = await upload.read(desk.settings.max_input_bytes + 1)
         if len(data) > desk.settings.max_input_bytes:
             raise DeskError(413, f"{upload.filename} is over the {desk.settings.max_input_mb:g} MB limit")
-        return parse_article(data, name=upload.filename.rsplit(".", 1)[0])
+        return parse_article(data, name=upload.filename.rsplit(".", 1)[0], agencies=desk.settings.agencies)
     if pick:
         files = {p.name: p for p in article_files(desk.inbox)} if desk.inbox and desk.inbox.is_dir() else {}
         if pick not in files:  # only names the inbox listed: never a path from the form
@@ -133,7 +133,7 @@ async def _article(request: Request, form: FormData) -> Article:
         data = files[pick].read_bytes()
         if len(data) > desk.settings.max_input_bytes:
             raise DeskError(413, f"{pick} is over the {desk.settings.max_input_mb:g} MB limit")
-        return parse_article(data, name=files[pick].stem, path=pick)
+        return parse_article(data, name=files[pick].stem, path=pick, agencies=desk.settings.agencies)
     return desk.article(text)
 
 
@@ -205,7 +205,7 @@ async def _recheck(request: Request, doc: Doc, text: str) -> list[dict[str, Any]
     desk = desk_of(request)
     if doc.kind not in CHECK_KINDS:
         raise DeskError(400, f"a {doc.kind} is not edited as text")
-    source = parse_article(doc.source.encode("utf-8"), name=doc.id)
+    source = parse_article(doc.source.encode("utf-8"), name=doc.id, agencies=desk.settings.agencies)
     params = doc.params
     lang = params.get("lang") or params.get("to") or "en"  # "to": documents made before tasks were declared once
     report = await desk.check(doc.kind, source, text, lang=lang, length=params.get("length") or "short",

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import current
 from ..errors import UsageError
 
 __all__ = ["Agency", "AgencyTable", "agencies", "load_agencies"]
@@ -100,9 +99,8 @@ def _entries(path: Path) -> list[Agency]:
     return entries
 
 
-def agencies() -> AgencyTable:
-    """The shipped table, extended by the newsroom's file when ``Settings.agencies`` names one."""
-    extra = current().agencies
+def agencies(extra: Path | None = None) -> AgencyTable:
+    """The shipped table, extended by the newsroom's file ``extra`` (``Settings.agencies``)."""
     return _cached(extra)
 
 

@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from ..config import current
 from ..errors import InputError
-from .agencies import agencies
+from .agencies import agencies as agency_table
+from .cleaning import clean_text, source_offset
 from .datelines import parse_dateline, parse_trailer
 from .langid import identify_language
 from .pages import read_page
 
 __all__ = [
+    "MAX_INPUT_BYTES",
     "Article",
     "ArticleMeta",
     "article_files",
@@ -35,7 +35,12 @@ __all__ = [
     "paragraph_spans",
     "parse_article",
     "split_header",
+    "split_paragraphs",
 ]
+
+# Settings.max_input_mb's default: a wire item is never that big, and summarising a 50 MB dump
+# would quietly cost thousands of requests.
+MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 # Encodings seen on wire desks in the region, in the order we prefer them on a tie.
 _LEGACY_ENCODINGS = ["cp1251", "koi8_r", "iso8859_5", "mac_cyrillic", "cp1252"]
@@ -43,7 +48,6 @@ _KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 # Kazinform's export format opens with ` date 2015-11-25 ` before the dateline.
 _EXPORT_DATE = re.compile(r"\A\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -91,34 +95,50 @@ class Article:
     format: str = "text"  # "html" when the text was extracted from a web page
     language_confidence: float = 1.0
     language_guess: str | None = None  # the best guess even when ``language`` is "und"
+    body_at: int = 0  # where ``body`` starts in the cleaned ``text`` (see ``source_offset``)
 
     @property
     def paragraphs(self) -> list[str]:
         return split_paragraphs(self.body)
 
+    @property
+    def paragraph_spans(self) -> list[tuple[int, int]]:
+        """(start, end) in ``body`` of each of ``paragraphs``."""
+        return paragraph_spans(self.body)
 
-def load_article(source: str | Path, *, stdin: BinaryIO | None = None, max_bytes: int | None = None) -> Article:
+    def source_offset(self, at: int) -> int:
+        """Where ``body[at]`` stands in ``text``: evidence is pinned in the text as decoded, the
+        model reads the cleaned body, and this maps one onto the other without searching."""
+        return source_offset(self.text, self.body_at + at)
+
+
+def load_article(
+    source: str | Path,
+    *,
+    stdin: BinaryIO | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+    agencies: Path | None = None,
+) -> Article:
     """Read ``source`` (a path, or ``"-"`` for stdin) and parse it.
 
     Raises :class:`InputError` with a one-line message for anything that is not a readable
     text article: missing, a directory, unreadable, empty, blank, binary, or larger than
-    ``max_bytes`` (default ``SUMMARIZER_MAX_INPUT_MB``, 10 MB: a wire item is never that big,
-    and summarising a 50 MB dump would quietly cost thousands of requests).
+    ``max_bytes`` (``Settings.max_input_bytes``). ``agencies``: the newsroom's agencies file
+    (``Settings.agencies``), extending the shipped table.
     """
-    limit = max_bytes if max_bytes is not None else current().max_input_bytes
     if str(source) == "-":
-        data = (stdin or sys.stdin.buffer).read(limit + 1)
-        if len(data) > limit:
-            raise InputError(f"stdin is larger than {_mb(limit)}; raise SUMMARIZER_MAX_INPUT_MB to allow it")
-        return parse_article(data, name="stdin")
+        data = (stdin or sys.stdin.buffer).read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(f"stdin is larger than {_mb(max_bytes)}; raise SUMMARIZER_MAX_INPUT_MB to allow it")
+        return parse_article(data, name="stdin", agencies=agencies)
     path = Path(source)
     if path.is_dir():
         raise InputError(f"{path} is a directory; give one article file (or '-' for stdin)")
     try:
         size = path.stat().st_size
-        if size > limit:
+        if size > max_bytes:
             raise InputError(
-                f"{path} is {_mb(size)}, over the {_mb(limit)} limit; raise SUMMARIZER_MAX_INPUT_MB to allow it"
+                f"{path} is {_mb(size)}, over the {_mb(max_bytes)} limit; raise SUMMARIZER_MAX_INPUT_MB to allow it"
             )
         data = path.read_bytes()
     except FileNotFoundError:
@@ -127,7 +147,7 @@ def load_article(source: str | Path, *, stdin: BinaryIO | None = None, max_bytes
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return parse_article(data, name=path.stem, path=str(path))
+    return parse_article(data, name=path.stem, path=str(path), agencies=agencies)
 
 
 _NOT_ARTICLES = ("readme", "license", "licence", "changelog")
@@ -148,7 +168,7 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article:
+def parse_article(data: bytes, *, name: str, path: str | None = None, agencies: Path | None = None) -> Article:
     label = path or name
     if not data:
         raise InputError(f"{label} is empty")
@@ -160,9 +180,10 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
         # From here on the extracted article is the input: fact offsets point into it.
         page = read_page(text, label)
         text, fmt = page.text, "html"
-    clean = unicodedata.normalize("NFC", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    clean = clean_text(text)
     # A page's title comes from its metadata; a text file may open with a headline line.
-    body, meta = split_header(clean, headline=page is None)
+    start, end, meta = _split_header(clean, headline=page is None, agencies=agencies)
+    body = clean[start:end]
     if page is not None:
         meta = replace(
             meta,
@@ -185,6 +206,7 @@ def parse_article(data: bytes, *, name: str, path: str | None = None) -> Article
         format=fmt,
         language_confidence=round(found.confidence, 3),
         language_guess=found.best,
+        body_at=start,
     )
 
 
@@ -250,30 +272,37 @@ def _looks_like_text(text: str) -> bool:
     return printable / len(text) > 0.85
 
 
-def split_header(text: str, *, headline: bool = True) -> tuple[str, ArticleMeta]:
+def split_header(text: str, *, headline: bool = True, agencies: Path | None = None) -> tuple[str, ArticleMeta]:
     """(body, meta): the headline, dateline and source trailer parsed off ``text``.
 
     What is not recognised stays in the body: a first line is a headline only when it reads
     like one (one short line without a closing full stop, with the story after a blank line),
     and a dateline must carry weight (``datelines.py``).
     """
-    table = agencies()
+    start, end, meta = _split_header(text, headline=headline, agencies=agencies)
+    return text[start:end], meta
+
+
+def _split_header(text: str, *, headline: bool, agencies: Path | None) -> tuple[int, int, ArticleMeta]:
+    """``split_header`` as the (start, end) of the body in ``text``, so that offsets survive."""
+    table = agency_table(agencies)
     export = _EXPORT_DATE.match(text)
-    body = text[export.end() :] if export else text.strip()
+    at = export.end() if export else len(text) - len(text.lstrip())
+    body = text[at:] if export else text.strip()
     title = subtitle = None
     dateline = parse_dateline(body, table)
     if dateline is None and headline and not export:
         blocks = _blocks(body)
         if len(blocks) >= 2 and _is_headline(blocks[0][0]):
-            title, body = blocks[0][0], body[blocks[1][1] :]
+            title, body, at = blocks[0][0], body[blocks[1][1] :], at + blocks[1][1]
             dateline = parse_dateline(body, table)
             # A standfirst between headline and dateline: only when a dateline follows it.
             if dateline is None and len(blocks) >= 3 and _is_headline(blocks[1][0]):
-                after = body[blocks[2][1] - blocks[1][1] :]
-                if (below := parse_dateline(after, table)) is not None:
-                    subtitle, body, dateline = blocks[1][0], after, below
+                skip = blocks[2][1] - blocks[1][1]
+                if (below := parse_dateline(body[skip:], table)) is not None:
+                    subtitle, body, dateline, at = blocks[1][0], body[skip:], below, at + skip
     if dateline is not None:
-        body = body[dateline.end :]
+        body, at = body[dateline.end :], at + dateline.end
     source, cut = parse_trailer(body, table)
     body = body[:cut]
     meta = ArticleMeta(
@@ -285,7 +314,8 @@ def split_header(text: str, *, headline: bool = True) -> tuple[str, ArticleMeta]
         subtitle=subtitle,
         byline=dateline.byline if dateline else None,
     )
-    return body.strip(), meta
+    at += len(body) - len(body.lstrip())
+    return at, at + len(body.strip()), meta
 
 
 def _blocks(text: str) -> list[tuple[str, int]]:
@@ -308,32 +338,31 @@ def _is_headline(block: str) -> bool:
     return "\n" not in block and 0 < len(block) <= 200 and block[-1] not in ".…:;," and words
 
 
-def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs are separated by blank lines; a file with none uses single line breaks."""
-    return [text[start:end] for start, end in paragraph_spans(text)]
-
-
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _LINE_BREAK = re.compile(r"\n")
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph of ``split_paragraphs``, its surrounding space left out:
-    the review pages put source and translation side by side, paragraph by paragraph."""
-    spans = _parts(text, _PARAGRAPH_BREAK)
+    """(start, end) of each paragraph in ``text``, whitespace trimmed: blank lines separate
+    paragraphs; a text with none uses single line breaks."""
+    spans = _spans(text, _BLANK_LINE)
     if len(spans) == 1 and "\n" in text[spans[0][0] : spans[0][1]]:
-        spans = _parts(text, _LINE_BREAK)
+        spans = _spans(text, _LINE_BREAK)
     return spans
 
 
-def _parts(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+def split_paragraphs(text: str) -> list[str]:
+    """The paragraphs of ``text`` (``paragraph_spans``), as strings."""
+    return [text[start:end] for start, end in paragraph_spans(text)]
+
+
+def _spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
     out, start = [], 0
     for match in [*separator.finditer(text), None]:
         end = match.start() if match else len(text)
         chunk = text[start:end]
         if chunk.strip():
-            lead = len(chunk) - len(chunk.lstrip())
-            out.append((start + lead, start + len(chunk.rstrip())))
+            out.append((start + len(chunk) - len(chunk.lstrip()), start + len(chunk.rstrip())))
         start = match.end() if match else len(text)
     return out
 

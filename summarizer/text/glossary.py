@@ -28,6 +28,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
@@ -71,24 +72,36 @@ class Glossary:
 
 
 def load_glossary(path: str | Path) -> Glossary:
+    """The glossary in the CSV file at ``path``, read and parsed once while the file stays as it
+    is: a batch asks for it per job and the desk per page (a ``Glossary`` is frozen, so one
+    parsed copy is shared)."""
     file = Path(path)
     try:
-        data = file.read_bytes()
+        stat = file.stat()
+        return _load(str(file), str(file.resolve()), stat.st_mtime_ns, stat.st_size)
     except FileNotFoundError:
         raise InputError(f"glossary {file}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"glossary {file} is a directory; give a CSV file") from None
     except OSError as exc:
         raise InputError(f"glossary {file}: cannot read ({exc.strerror or exc})") from None
+
+
+@lru_cache(maxsize=16)
+def _load(shown: str, resolved: str, mtime_ns: int, size: int) -> Glossary:
+    """``resolved``, ``mtime_ns`` and ``size`` are the cache key: a changed file is read again."""
+    data = Path(resolved).read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"glossary {file} is not UTF-8 text") from None
-    glossary = parse_glossary(text, name=f"glossary {file}")
-    return Glossary(languages=glossary.languages, terms=glossary.terms, path=str(file))
+        raise InputError(f"glossary {shown} is not UTF-8 text") from None
+    glossary = parse_glossary(text, name=f"glossary {shown}")
+    return Glossary(languages=glossary.languages, terms=glossary.terms, path=shown)
 
 
+@lru_cache(maxsize=16)
 def parse_glossary(text: str, *, name: str = "glossary") -> Glossary:
+    """The glossary a CSV text states, parsed once per text (errors are raised, never cached)."""
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
     if not rows:
         raise InputError(f"{name} is empty; the first row names the languages, e.g. en,ru,kk")

@@ -144,7 +144,7 @@ def test_batch_reports_are_browsable_and_reviewable(model: FakeOpenAI, tmp_path:
     (wire / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     assert main(["batch", str(wire), "--out", str(out), "--tasks", "summary,translate:kk"]) == 0
-    with open_desk(reports=out) as desk:
+    with open_desk(reports=out, inbox=wire) as desk:  # the batch read wire/: the desk opens inputs there
         listing = desk.get("/reports").text
         jobs = re.findall(r'href="(/reports/open\?job=[^"]+)"', listing)
         assert len(jobs) == 2

@@ -1,7 +1,8 @@
 """The desk as an ASGI application (Starlette), and ``run`` to serve it with uvicorn.
 
 ``create_app`` wires the pieces: the JSON API (``api.py``), the editors' pages (``pages.py``,
-``boards.py``), the static files, and ``GuardMiddleware`` (``security.py``) in front of them all.
+``boards.py``), the static files, and ``GuardMiddleware`` (``security.py``: Host, origin, sign-in)
+in front of them all.
 The model client is opened when the server starts and closed when it stops (the lifespan), so a
 test client and uvicorn run the same life cycle. Nothing here is imported unless ``summarizer
 serve`` runs: the web stack is the ``[serve]`` extra.
@@ -29,7 +30,7 @@ from ..errors import SummarizerError
 from ..redact import redact
 from . import api, boards, pages
 from .desk import Desk, DeskError, one_line, status_for
-from .security import Guard, GuardMiddleware, error_response
+from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
 
 __all__ = ["create_app", "run"]
@@ -55,9 +56,13 @@ def create_app(
     inbox: Path | None = None,
     reports: Path | None = None,
     glossary_csv: str = "",
+    host: str = "127.0.0.1",
+    hosts: frozenset[str] = frozenset(),
 ) -> Starlette:
+    """``host`` is the address the desk listens on; ``hosts`` the names it answers to behind a
+    reverse proxy (``SUMMARIZER_SERVE_HOSTS``): every other ``Host`` header is refused."""
     desk = Desk(settings, inbox=inbox, reports=reports, glossary_csv=glossary_csv)
-    guard = Guard(token=token, secret=settings.api_key)
+    guard = Guard(token=token, secret=settings.api_key, hosts=desk_hosts(host), proxied=hosts)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -46,13 +46,16 @@ __all__ = [
     "Guard",
     "GuardMiddleware",
     "Keys",
+    "Session",
     "check_csrf",
     "csrf_nonce",
     "csrf_token",
     "desk_hosts",
     "end_session",
     "parse_hosts",
+    "refusal",
     "set_csrf",
+    "split_host",
     "start_session",
 ]
 
@@ -100,6 +103,11 @@ def parse_hosts(text: str | None) -> frozenset[str]:
         if split_host(name) is None:
             raise ValueError(f"{HOSTS_VARIABLE}: {name!r} is not a host name, or name:port")
     return frozenset(names)
+
+
+def desk_hosts(host: str) -> frozenset[str]:
+    """The names answered on the desk's own port: loopback's and the ``--host`` it listens on."""
+    return frozenset({*LOOPBACK_HOSTS, host.strip("[]").lower()})
 
 
 @dataclass(frozen=True)
@@ -306,11 +314,6 @@ class GuardMiddleware:
             '<p>This desk needs signing in: <a href="/login">sign in</a>.</p>'
         )
         return HTMLResponse(body, status_code=401)
-
-
-def desk_hosts(host: str) -> frozenset[str]:
-    """The names answered on the desk's own port: loopback's and the ``--host`` it listens on."""
-    return frozenset({*LOOPBACK_HOSTS, host.strip("[]").lower()})
 
 
 def error_response(path: str, status: int, line: str) -> Response:

@@ -7,6 +7,9 @@ every edit, and an approval is a row that says who approved which text, and when
 A *document* is one task run on one article: a summary, a translation, a facts list, a digest,
 or a batch job opened from a report. ``result`` is the task's JSON exactly as the API answers
 it; ``draft`` is the editor's current text and ``draft_checks`` the checks last run on it.
+
+``security.py`` keeps two things here too: the key its CSRF tokens are made with (kept, so a page
+left open across a restart still posts) and the ids of sessions signed out before they expired.
 """
 
 from __future__ import annotations

@@ -339,6 +339,7 @@ def test_serve_runs_under_uvicorn_and_keeps_the_key_out_of_its_log(clean_env: Pa
     assert "the desk is at http://127.0.0.1:" in err
     assert "rejected the API key" in err  # the failure is logged, in one line, without the key
     assert KEY not in out and KEY not in err and "canary" not in err
+    assert '"POST /api/summarise HTTP/1.1" 502' in out and "Logging error" not in err  # the access log works
     for path in clean_env.rglob("*"):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path

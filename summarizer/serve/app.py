@@ -112,9 +112,18 @@ class _Redacting(logging.Filter):
         self.secret = secret
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage(), self.secret)
-        record.args = ()
+        if isinstance(record.args, tuple) and record.args:
+            # Each argument redacted in place, not the line formatted here: uvicorn's access
+            # formatter takes its five arguments apart, and an empty tuple broke every access line.
+            record.msg = redact(str(record.msg), self.secret)
+            record.args = tuple(self._clean(a) for a in record.args)
+        else:
+            record.msg = redact(record.getMessage(), self.secret)
+            record.args = ()
         return True
+
+    def _clean(self, arg: object) -> object:
+        return arg if isinstance(arg, int | float | None) else redact(str(arg), self.secret)
 
 
 def run(app: Starlette, *, host: str, port: int, secret: str | None, debug: bool = False) -> None:

@@ -144,6 +144,9 @@ def test_batch_reports_are_browsable_and_reviewable(model: FakeOpenAI, tmp_path:
     (wire / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     assert main(["batch", str(wire), "--out", str(out), "--tasks", "summary,translate:kk"]) == 0
+    with open_desk(reports=out) as desk:  # the inputs are outside the report's folder: say how to open them
+        first = desk.get(html.unescape(re.findall(r'href="(/reports/open\?job=[^"]+)"', desk.get("/reports").text)[0]))
+        assert first.status_code == 404 and "start the desk with --inbox FOLDER" in first.text
     with open_desk(reports=out, inbox=wire) as desk:  # the batch read wire/: the desk opens inputs there
         listing = desk.get("/reports").text
         jobs = re.findall(r'href="(/reports/open\?job=[^"]+)"', listing)

@@ -186,8 +186,12 @@ def _confined(path: Path, *folders: Path | None) -> Path:
     resolved = path.resolve()
     if any(f is not None and resolved.is_relative_to(f.resolve()) for f in folders):
         return resolved
-    inbox = " nor in the desk's --inbox (start it with --inbox FOLDER, the folder the batch read)"
-    raise DeskError(404, f"{path.name} is not in the report's folder" + (inbox if len(folders) > 1 else ""))
+    line = f"{path.name} is not in the report's folder"
+    if None in folders:
+        line += "; start the desk with --inbox FOLDER, the folder the batch read, to open its inputs"
+    elif len(folders) > 1:
+        line += " nor in the desk's --inbox"
+    raise DeskError(404, line)
 
 
 routes = [

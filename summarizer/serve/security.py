@@ -170,7 +170,7 @@ class Guard:
         if len(parts) != 3 or not parts[1].isdigit():
             return None
         sid, expiry, mac = parts
-        if not hmac.compare_digest(mac, self._mac(f"{sid}.{expiry}")) or int(expiry) <= (now or time.time()):
+        if not hmac.compare_digest(mac.encode(), self._mac(f"{sid}.{expiry}").encode()) or int(expiry) <= (now or time.time()):
             return None
         return Session(sid, int(expiry))
 

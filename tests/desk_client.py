@@ -3,6 +3,10 @@
 The loop runs in a thread for the whole test, as uvicorn's would: the desk's lifespan (the model
 client, the store) and the background runs its pages start live on it between requests. Also
 ``served``: the same app under a real uvicorn on a loopback port, for the browser.
+
+The client talks to the desk as a browser on the desk's own page would: ``Host: 127.0.0.1:8000``,
+and on a POST ``Origin`` and ``Sec-Fetch-Site: same-origin``; ``browser=False`` is a script (a
+CMS), which sends neither.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx2
+
+BASE_URL = "http://127.0.0.1:8000"
+_BROWSER_POST = {"Origin": BASE_URL, "Sec-Fetch-Site": "same-origin"}
 
 
 class DeskClient:
@@ -35,7 +42,7 @@ class DeskClient:
 
         async def make() -> httpx2.AsyncClient:
             return httpx2.AsyncClient(
-                transport=httpx2.ASGITransport(app=self.app), base_url="http://127.0.0.1:8000", headers=self.headers
+                transport=httpx2.ASGITransport(app=self.app), base_url=BASE_URL, headers=self.headers
             )
 
         self.client = self._call(make())
@@ -47,7 +54,9 @@ class DeskClient:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
+    def request(self, method: str, url: str, *, browser: bool = True, **kwargs: Any) -> httpx2.Response:
+        if browser and method not in ("GET", "HEAD"):
+            kwargs["headers"] = {**_BROWSER_POST, **(kwargs.get("headers") or {})}
         return self._call(self.client.request(method, url, **kwargs))
 
     def get(self, url: str, **kwargs: Any) -> httpx2.Response:

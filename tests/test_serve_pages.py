@@ -144,7 +144,10 @@ def test_batch_reports_are_browsable_and_reviewable(model: FakeOpenAI, tmp_path:
     (wire / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     assert main(["batch", str(wire), "--out", str(out), "--tasks", "summary,translate:kk"]) == 0
-    with open_desk(reports=out) as desk:
+    with open_desk(reports=out) as desk:  # the inputs are outside the report's folder: say how to open them
+        first = desk.get(html.unescape(re.findall(r'href="(/reports/open\?job=[^"]+)"', desk.get("/reports").text)[0]))
+        assert first.status_code == 404 and "start the desk with --inbox FOLDER" in first.text
+    with open_desk(reports=out, inbox=wire) as desk:  # the batch read wire/: the desk opens inputs there
         listing = desk.get("/reports").text
         jobs = re.findall(r'href="(/reports/open\?job=[^"]+)"', listing)
         assert len(jobs) == 2
@@ -153,6 +156,47 @@ def test_batch_reports_are_browsable_and_reviewable(model: FakeOpenAI, tmp_path:
             assert reply.status_code == 303
             page = desk.get(reply.headers["location"]).text
             assert 'id="approve"' in page and "checks" in page
+
+
+SECRET = "ALMATY. KAZINFORM - The secret outside the report's folder: 4242 tenge."
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("input", "../outside_secret.txt"),
+        ("input", "{tmp}/outside_secret.txt"),
+        ("input", "/etc/os-release"),
+        ("input", "out/link.txt"),  # a symbolic link in the report's folder, to the secret
+        ("output", "../outside_secret.txt"),
+        ("output", "/etc/os-release"),
+        ("output", "link.txt"),
+    ],
+)
+def test_a_report_reads_only_its_own_folder_and_the_inbox(
+    model: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str, value: str
+) -> None:
+    import json
+
+    from summarizer.cli.main import main
+
+    wire, out = tmp_path / "wire", tmp_path / "out"
+    wire.mkdir()
+    (wire / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["batch", str(wire), "--out", str(out), "--tasks", "summary"]) == 0
+    (tmp_path / "outside_secret.txt").write_text(SECRET, encoding="utf-8")
+    (out / "link.txt").symlink_to(tmp_path / "outside_secret.txt")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    report["items"][0][field] = value.format(tmp=tmp_path)
+    (out / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # where the batch ran, as the desk looks for relative inputs
+    os_release = Path("/etc/os-release").read_text(encoding="utf-8").splitlines()[0] if value.startswith("/etc") else ""
+    with open_desk(reports=out, inbox=wire) as desk:
+        reply = desk.get("/reports/open", params={"job": report["items"][0]["job"]})
+        assert reply.status_code == 404, reply.text
+        assert "not in the report&#x27;s folder" in reply.text or "not in the report's folder" in reply.text
+        assert "4242" not in reply.text and (not os_release or os_release not in reply.text)
+        assert not desk.app.state.store.recent()  # nothing was read into a document either
 
 
 def serve(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -173,6 +217,12 @@ def test_serve_on_a_public_address_needs_a_token() -> None:
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "SUMMARIZER_SERVE_TOKEN" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_with_a_malformed_hosts_list_says_so_in_one_line() -> None:
+    done = serve("--port", "1", env={**os.environ, "SUMMARIZER_SERVE_HOSTS": "desk.example, desk:http"})
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "SUMMARIZER_SERVE_HOSTS: 'desk:http'" in done.stderr
 
 
 def test_serve_without_the_extra_says_so_in_one_line(tmp_path: Path) -> None:
@@ -311,6 +361,7 @@ def test_serve_runs_under_uvicorn_and_keeps_the_key_out_of_its_log(clean_env: Pa
     assert "the desk is at http://127.0.0.1:" in err
     assert "rejected the API key" in err  # the failure is logged, in one line, without the key
     assert KEY not in out and KEY not in err and "canary" not in err
+    assert '"POST /api/summarise HTTP/1.1" 502' in out and "Logging error" not in err  # the access log works
     for path in clean_env.rglob("*"):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path

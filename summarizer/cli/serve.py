@@ -43,10 +43,15 @@ def serve_command(args: argparse.Namespace) -> int:
         glossary = Path(args.glossary).read_text(encoding="utf-8-sig")
     try:
         from ..serve.app import create_app, run
+        from ..serve.security import HOSTS_VARIABLE, parse_hosts
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] in _WEB_STACK:
             raise UsageError("the desk needs its web stack: install summarizer[serve]") from None
         raise
+    try:
+        hosts = parse_hosts(os.environ.get(HOSTS_VARIABLE))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     config = settings(args)
     app = create_app(
         config,
@@ -54,6 +59,8 @@ def serve_command(args: argparse.Namespace) -> int:
         inbox=Path(args.inbox) if args.inbox else None,
         reports=Path(args.reports) if args.reports else None,
         glossary_csv=glossary,
+        host=args.host,
+        hosts=hosts,
     )
     print(f"{PROG}: the desk is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
     run(app, host=args.host, port=args.port, secret=config.api_key, debug=args.debug)

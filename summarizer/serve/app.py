@@ -1,7 +1,8 @@
 """The desk as an ASGI application (Starlette), and ``run`` to serve it with uvicorn.
 
 ``create_app`` wires the pieces: the JSON API (``api.py``), the editors' pages (``pages.py``,
-``boards.py``), the static files, and ``GuardMiddleware`` (``security.py``) in front of them all.
+``boards.py``), the static files, and ``GuardMiddleware`` (``security.py``: Host, origin, sign-in)
+in front of them all.
 The model client is opened when the server starts and closed when it stops (the lifespan), so a
 test client and uvicorn run the same life cycle. Nothing here is imported unless ``summarizer
 serve`` runs: the web stack is the ``[serve]`` extra.
@@ -30,7 +31,7 @@ from ..redact import redact
 from ..render import html_env
 from . import api, boards, pages
 from .desk import Desk, DeskError, one_line, status_for
-from .security import Guard, GuardMiddleware, error_response
+from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
 
 __all__ = ["create_app", "run"]
@@ -50,9 +51,13 @@ def create_app(
     inbox: Path | None = None,
     reports: Path | None = None,
     glossary_csv: str = "",
+    host: str = "127.0.0.1",
+    hosts: frozenset[str] = frozenset(),
 ) -> Starlette:
+    """``host`` is the address the desk listens on; ``hosts`` the names it answers to behind a
+    reverse proxy (``SUMMARIZER_SERVE_HOSTS``): every other ``Host`` header is refused."""
     desk = Desk(settings, inbox=inbox, reports=reports, glossary_csv=glossary_csv)
-    guard = Guard(token=token, secret=settings.api_key)
+    guard = Guard(token=token, secret=settings.api_key, hosts=desk_hosts(host), proxied=hosts)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -102,9 +107,18 @@ class _Redacting(logging.Filter):
         self.secret = secret
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage(), self.secret)
-        record.args = ()
+        if isinstance(record.args, tuple) and record.args:
+            # Each argument redacted in place, not the line formatted here: uvicorn's access
+            # formatter takes its five arguments apart, and an empty tuple broke every access line.
+            record.msg = redact(str(record.msg), self.secret)
+            record.args = tuple(self._clean(a) for a in record.args)
+        else:
+            record.msg = redact(record.getMessage(), self.secret)
+            record.args = ()
         return True
+
+    def _clean(self, arg: object) -> object:
+        return arg if isinstance(arg, int | float | None) else redact(str(arg), self.secret)
 
 
 def run(app: Starlette, *, host: str, port: int, secret: str | None, debug: bool = False) -> None:

@@ -30,7 +30,7 @@ from ..tasks.translate import source_text
 from ..text.articles import article_files, detect_language, load_article
 from .desk import Desk, DeskError
 from .pages import back, desk_of, read_form, render, start, store_of
-from .security import SESSION_COOKIE, SESSION_SECONDS, Guard
+from .security import Guard, end_session, start_session
 
 __all__ = ["routes"]
 
@@ -45,18 +45,12 @@ async def login(request: Request) -> Response:
     form = await read_form(request)
     if not guard.valid_token(str(form.get("token") or "")):
         return render(request, "login.html.j2", status=401, error="That is not the desk's token.")
-    response = back("/")
-    response.set_cookie(
-        SESSION_COOKIE, guard.session_value(), httponly=True, samesite="strict", max_age=SESSION_SECONDS
-    )
-    return response
+    return start_session(request, back("/"))
 
 
 async def logout(request: Request) -> Response:
     await read_form(request)
-    response = back("/login")
-    response.delete_cookie(SESSION_COOKIE)
-    return response
+    return end_session(request, back("/login"))
 
 
 # -- the digest --------------------------------------------------------------------------------
@@ -154,9 +148,9 @@ async def open_job(request: Request) -> Response:
     doc_id = "job-" + hashlib.sha256(f"{desk.reports}\0{job}".encode()).hexdigest()[:16]
     if store.get(doc_id) is None:
         assert desk.reports is not None
-        source_path = Path(item.input) if Path(item.input).is_absolute() else _find(desk.reports, item.input)
+        source_path = _confined(_find(desk.reports, item.input), desk.reports, desk.inbox)
         article = load_article(source_path)
-        output = (desk.reports / item.output).read_text(encoding="utf-8")
+        output = _confined(desk.reports / item.output, desk.reports).read_text(encoding="utf-8")
         checks = [c.model_dump(mode="json") for c in item.checks]
         name, _, lang = item.task.partition(":")
         lang = lang or detect_language(output)
@@ -177,11 +171,27 @@ async def open_job(request: Request) -> Response:
 
 def _find(folder: Path, relative: str) -> Path:
     """A batch records its inputs as given on its command line: relative to where it ran, which is
-    usually the report folder's parent or the desk's own working directory."""
+    usually the report folder's parent or the desk's own working directory (an absolute path is
+    itself whatever the base)."""
     for base in (Path.cwd(), folder.parent, folder):
         if (base / relative).is_file():
             return base / relative
     return Path(relative)
+
+
+def _confined(path: Path, *folders: Path | None) -> Path:
+    """``path`` once it resolves (symbolic links and ``..`` followed) inside one of ``folders``: a
+    report names files, and a report is only trusted with its own folder (and, for inputs, the
+    desk's ``--inbox``), never with ``../secret`` or ``/etc``."""
+    resolved = path.resolve()
+    if any(f is not None and resolved.is_relative_to(f.resolve()) for f in folders):
+        return resolved
+    line = f"{path.name} is not in the report's folder"
+    if None in folders:
+        line += "; start the desk with --inbox FOLDER, the folder the batch read, to open its inputs"
+    elif len(folders) > 1:
+        line += " nor in the desk's --inbox"
+    raise DeskError(404, line)
 
 
 routes = [

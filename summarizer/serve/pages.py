@@ -33,7 +33,7 @@ from ..text.translit import to_latin
 from . import review
 from .api import read_body
 from .desk import Desk, DeskError, one_line
-from .security import check_csrf, csrf_token, set_csrf
+from .security import check_csrf, csrf_nonce, csrf_token, set_csrf
 from .store import Doc, Store
 
 __all__ = ["read_form", "render", "routes", "start"]
@@ -52,12 +52,12 @@ def store_of(request: Request) -> Store:
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    token = csrf_token(request)
+    nonce = csrf_nonce(request)
     desk = desk_of(request)
     html = request.app.state.templates.get_template(name).render(
-        csrf=token, desk=desk, auth=request.app.state.guard.token is not None, **context
+        csrf=csrf_token(request, nonce), desk=desk, auth=request.app.state.guard.token is not None, **context
     )
-    return set_csrf(HTMLResponse(html, status_code=status), token)  # type: ignore[return-value]
+    return set_csrf(HTMLResponse(html, status_code=status), nonce)  # type: ignore[return-value]
 
 
 async def read_form(request: Request) -> FormData:

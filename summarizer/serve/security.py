@@ -1,14 +1,23 @@
-"""Who may use the desk, and forms that only the desk's own pages can post.
+"""Who may use the desk, from which page, and forms that only the desk's own pages can post.
 
+- Every request must name the desk in its ``Host``: a loopback name (127.0.0.1, localhost, ::1) or
+  the ``--host`` it listens on, with its port, or a name listed in ``SUMMARIZER_SERVE_HOSTS`` (a
+  desk behind a reverse proxy). Anything else is 400: a DNS-rebinding page (attacker.example
+  resolving to 127.0.0.1) reaches the socket but never the desk.
+- Every state-changing request must come from the desk's own origin: ``Sec-Fetch-Site``, where a
+  browser sends it, must say same-origin, and ``Origin`` (else ``Referer``) must be the desk's
+  scheme, host and port. A request with neither is a script's (a CMS), not a page's: the JSON API
+  still demands ``Content-Type: application/json``, which no cross-site page can send without a
+  CORS preflight the desk never grants, and a form still needs the CSRF token below.
+- The CSRF token of a form is an HMAC, under a key kept in the desk's store, of the ``desk_csrf``
+  cookie and the editor's session: cookies are not scoped by port, so another page on 127.0.0.1
+  can set that cookie, but it cannot compute the token that goes with it.
 - On loopback (the default) the desk is as private as the editor's own machine. Any other address
   needs ``SUMMARIZER_SERVE_TOKEN`` (``cli/serve.py`` refuses to start without it), and then every
   request needs ``Authorization: Bearer <token>`` (a CMS) or the session cookie the login page
-  gives (an editor). The session is an expiry signed with a key derived from the token, so it
-  survives a restart and dies with a new token.
-- Form posts carry a CSRF token that must equal the ``desk_csrf`` cookie (double submit): another
-  site can make a browser post here, but it can neither read nor set that cookie. The JSON API
-  demands ``Content-Type: application/json``, which no cross-site form can send without a CORS
-  preflight the desk never grants.
+  gives (an editor). The session is an id and an expiry signed with a key derived from the token,
+  so it survives a restart and dies with a new token; signing out records its id as revoked in
+  the store, so a copied cookie dies with the sign-out too.
 - Whatever fails is one line, with the key redacted; the traceback is logged, never sent.
 """
 
@@ -19,8 +28,9 @@ import hmac
 import logging
 import secrets
 import time
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -28,64 +38,235 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .desk import DeskError, one_line, status_for
 
-__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "Guard", "GuardMiddleware", "csrf_token", "check_csrf"]
+__all__ = [
+    "CSRF_COOKIE",
+    "HOSTS_VARIABLE",
+    "LOOPBACK_HOSTS",
+    "SESSION_COOKIE",
+    "Guard",
+    "GuardMiddleware",
+    "Keys",
+    "Session",
+    "check_csrf",
+    "csrf_nonce",
+    "csrf_token",
+    "desk_hosts",
+    "end_session",
+    "parse_hosts",
+    "refusal",
+    "set_csrf",
+    "split_host",
+    "start_session",
+]
 
 log = logging.getLogger("summarizer.serve")
 SESSION_COOKIE = "desk_session"
 CSRF_COOKIE = "desk_csrf"
 SESSION_SECONDS = 12 * 3600  # one shift
 OPEN_PATHS = ("/login", "/static/")  # all else, health too, needs the token
+HOSTS_VARIABLE = "SUMMARIZER_SERVE_HOSTS"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class Keys(Protocol):
+    """What the guard keeps in the desk's store (``store.Store``)."""
+
+    def secret(self, name: str) -> bytes: ...
+    def revoke_session(self, session_id: str, *, until: int) -> None: ...
+    def session_revoked(self, session_id: str) -> bool: ...
+
+
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """``Host`` or an origin's netloc as (lower-case name, port or None); None when malformed."""
+    value = value.strip().lower()
+    if value.startswith("["):  # [::1]:8765
+        name, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None
+        port = rest[1:] if rest else None
+    elif value.count(":") > 1:  # a bare IPv6 address is not a valid Host
+        return None
+    else:
+        name, colon, port_text = value.partition(":")
+        port = port_text if colon else None
+    if not name or (port is not None and not (port.isdigit() and 0 < int(port) < 65536)):
+        return None
+    return name, int(port) if port is not None else None
+
+
+def parse_hosts(text: str | None) -> frozenset[str]:
+    """``SUMMARIZER_SERVE_HOSTS``: names separated by commas or spaces, each with or without a port."""
+    names = {n.strip().lower() for n in (text or "").replace(",", " ").split()}
+    for name in names:
+        if split_host(name) is None:
+            raise ValueError(f"{HOSTS_VARIABLE}: {name!r} is not a host name, or name:port")
+    return frozenset(names)
+
+
+def desk_hosts(host: str) -> frozenset[str]:
+    """The names answered on the desk's own port: loopback's and the ``--host`` it listens on."""
+    return frozenset({*LOOPBACK_HOSTS, host.strip("[]").lower()})
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    expiry: int
 
 
 @dataclass(frozen=True)
 class Guard:
     token: str | None
     secret: str | None = None  # the API key, to redact from anything that goes out
+    # Names answered on the port the desk listens on: loopback's and the --host given.
+    hosts: frozenset[str] = frozenset(LOOPBACK_HOSTS)
+    # Names answered on any port they name (a reverse proxy's): "desk.example" or "desk.example:8443".
+    proxied: frozenset[str] = field(default_factory=frozenset)
+
+    # -- where a request may come from -----------------------------------------------------------
+
+    def host_allowed(self, host: str, *, scheme: str, port: int | None) -> bool:
+        """``port`` is the one the desk listens on (None when unknown, e.g. a Unix socket)."""
+        parsed = split_host(host)
+        if parsed is None:
+            return False
+        name, given = parsed
+        said = given if given is not None else _DEFAULT_PORTS.get(scheme)
+        if name in self.proxied or f"{name}:{said}" in self.proxied:
+            return True
+        return name in self.hosts and (port is None or said == port)
+
+    def origin_allowed(self, origin: str, *, host: str, scheme: str) -> bool:
+        """The page's origin is the desk's own: its scheme and the Host the browser sent (already
+        checked), or, behind a proxy that rewrites Host, one of the proxied names."""
+        parts = urlsplit(origin.strip().lower())
+        if parts.scheme not in _DEFAULT_PORTS or not parts.netloc or "@" in parts.netloc:
+            return False
+        said, own = split_host(parts.netloc), split_host(host)
+        if said is None or own is None:
+            return False
+        name, port = said[0], said[1] or _DEFAULT_PORTS[parts.scheme]
+        if name in self.proxied or f"{name}:{port}" in self.proxied:
+            return True
+        return parts.scheme == scheme and (name, port) == (own[0], own[1] or _DEFAULT_PORTS.get(scheme))
+
+    # -- sessions --------------------------------------------------------------------------------
 
     def _key(self) -> bytes:
         return hashlib.sha256(b"summarizer-desk-session\0" + (self.token or "").encode()).digest()
 
-    def session_value(self, now: float | None = None) -> str:
-        expiry = str(int((now or time.time()) + SESSION_SECONDS))
-        return f"{expiry}.{hmac.new(self._key(), expiry.encode(), 'sha256').hexdigest()}"
+    def _mac(self, body: str) -> str:
+        return hmac.new(self._key(), body.encode(), "sha256").hexdigest()
 
-    def valid_session(self, value: str | None, now: float | None = None) -> bool:
-        if not value or "." not in value:
-            return False
-        expiry, mac = value.split(".", 1)
-        good = hmac.new(self._key(), expiry.encode(), "sha256").hexdigest()
-        return hmac.compare_digest(mac, good) and expiry.isdigit() and int(expiry) > (now or time.time())
+    def session_value(self, now: float | None = None) -> str:
+        body = f"{secrets.token_urlsafe(16)}.{int((now or time.time()) + SESSION_SECONDS)}"
+        return f"{body}.{self._mac(body)}"
+
+    def session(self, value: str | None, now: float | None = None) -> Session | None:
+        """The signed, unexpired session of a cookie (revocation is the store's to say)."""
+        parts = (value or "").split(".")
+        if len(parts) != 3 or not parts[1].isdigit():
+            return None
+        sid, expiry, mac = parts
+        if not hmac.compare_digest(mac.encode(), self._mac(f"{sid}.{expiry}").encode()) or int(expiry) <= (now or time.time()):
+            return None
+        return Session(sid, int(expiry))
 
     def valid_token(self, given: str) -> bool:
         return self.token is not None and hmac.compare_digest(given.encode(), self.token.encode())
 
-    def allows(self, request: Request) -> bool:
+    def allows(self, request: Request, keys: Keys) -> bool:
         if self.token is None:
             return True
         bearer = request.headers.get("authorization", "")
         if bearer.lower().startswith("bearer ") and self.valid_token(bearer[7:].strip()):
             return True
-        return self.valid_session(request.cookies.get(SESSION_COOKIE))
+        session = self.session(request.cookies.get(SESSION_COOKIE))
+        return session is not None and not keys.session_revoked(session.id)
 
 
-def csrf_token(request: Request) -> str:
-    """The page's CSRF token: the cookie's value, or a new one the response must set."""
-    return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+def _keys(request: Request) -> Keys:
+    keys: Keys = request.app.state.store
+    return keys
 
 
-def check_csrf(request: Request, form_value: Any) -> None:
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not isinstance(form_value, str) or not hmac.compare_digest(cookie, form_value):
-        raise DeskError(403, "this form is stale or did not come from the desk; reload the page and try again")
-
-
-def set_csrf(response: Response, token: str) -> Response:
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=SESSION_SECONDS)
+def start_session(request: Request, response: Response) -> Response:
+    guard: Guard = request.app.state.guard
+    response.set_cookie(
+        SESSION_COOKIE, guard.session_value(), httponly=True, samesite="strict", max_age=SESSION_SECONDS
+    )
     return response
 
 
+def end_session(request: Request, response: Response) -> Response:
+    """Sign out for good: the session's id is revoked in the store, not only its cookie deleted."""
+    guard: Guard = request.app.state.guard
+    session = guard.session(request.cookies.get(SESSION_COOKIE))
+    if session is not None:
+        _keys(request).revoke_session(session.id, until=session.expiry)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# -- CSRF --------------------------------------------------------------------------------------
+
+
+def csrf_nonce(request: Request) -> str:
+    """The ``desk_csrf`` cookie's value, or a new one the response must set (``set_csrf``)."""
+    return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+
+
+def csrf_token(request: Request, nonce: str) -> str:
+    """The form token for ``nonce``: bound to the desk's key and to the editor's session, so a
+    cookie planted by another page, or a form kept from before signing out, posts nothing."""
+    guard: Guard = request.app.state.guard
+    session = guard.session(request.cookies.get(SESSION_COOKIE))
+    body = f"{nonce}\0{session.id if session else ''}".encode()
+    return hmac.new(_keys(request).secret("csrf"), body, "sha256").hexdigest()
+
+
+def check_csrf(request: Request, form_value: Any) -> None:
+    nonce = request.cookies.get(CSRF_COOKIE, "")
+    if (
+        not nonce
+        or not isinstance(form_value, str)
+        or not hmac.compare_digest(form_value.encode(), csrf_token(request, nonce).encode())
+    ):
+        raise DeskError(403, "this form is stale or did not come from the desk; reload the page and try again")
+
+
+def set_csrf(response: Response, nonce: str) -> Response:
+    response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", max_age=SESSION_SECONDS)
+    return response
+
+
+# -- the middleware ----------------------------------------------------------------------------
+
+
+def refusal(guard: Guard, request: Request) -> tuple[int, str] | None:
+    """Why the request does not come from the desk's own host and pages, or None when it does."""
+    scope = request.scope
+    server = scope.get("server")
+    host, scheme = request.headers.get("host", ""), scope.get("scheme", "http")
+    if not guard.host_allowed(host, scheme=scheme, port=server[1] if server else None):
+        return 400, f"unexpected Host header: this desk answers to its own address (or the names in {HOSTS_VARIABLE})"
+    if scope.get("method", "GET") in _SAFE_METHODS:
+        return None
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return 403, f"a {fetch_site} request cannot change anything on the desk"
+    origin = request.headers.get("origin")
+    if origin is None and (referer := request.headers.get("referer")):
+        origin = referer
+    if origin is not None and not guard.origin_allowed(origin, host=host, scheme=scheme):
+        return 403, "a request from another origin cannot change anything on the desk"
+    return None
+
+
 class GuardMiddleware:
-    """Authentication in front of every route, and the last line of defence behind them."""
+    """Host, origin and authentication in front of every route, and the last line of defence behind them."""
 
     def __init__(self, app: ASGIApp, guard: Guard) -> None:
         self.app = app
@@ -97,7 +278,12 @@ class GuardMiddleware:
             return
         request = Request(scope)
         path = scope["path"]
-        if not path.startswith(OPEN_PATHS) and not self.guard.allows(request):
+        refused = refusal(self.guard, request)
+        if refused is not None:
+            log.warning("%s %s refused: %s", scope.get("method"), path, refused[1])
+            await error_response(path, *refused)(scope, receive, send)
+            return
+        if not path.startswith(OPEN_PATHS) and not self.guard.allows(request, _keys(request)):
             await self._unauthorised(request)(scope, receive, send)
             return
         started = False

@@ -7,13 +7,18 @@ every edit, and an approval is a row that says who approved which text, and when
 A *document* is one task run on one article: a summary, a translation, a facts list, a digest,
 or a batch job opened from a report. ``result`` is the task's JSON exactly as the API answers
 it; ``draft`` is the editor's current text and ``draft_checks`` the checks last run on it.
+
+``security.py`` keeps two things here too: the key its CSRF tokens are made with (kept, so a page
+left open across a restart still posts) and the ids of sessions signed out before they expired.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +53,14 @@ CREATE TABLE IF NOT EXISTS approvals (
     checks TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS approvals_doc ON approvals(doc);
+CREATE TABLE IF NOT EXISTS secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revoked_sessions (
+    id TEXT PRIMARY KEY,
+    until INTEGER NOT NULL
+);
 """
 
 
@@ -114,6 +127,7 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
+        self._secrets: dict[str, bytes] = {}
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -197,6 +211,29 @@ class Store:
         return [
             Approval(r["id"], r["doc"], r["text"], r["editor"], r["approved_at"], json.loads(r["checks"])) for r in rows
         ]
+
+
+    # -- what security.py keeps here: its keys, and the sessions signed out before they expired --
+
+    def secret(self, name: str) -> bytes:
+        """A random key made on first use and kept: forms a page carried across a restart still post."""
+        if name not in self._secrets:
+            with self._tx() as db:
+                db.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)", (name, secrets.token_bytes(32)))
+                row = db.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
+            self._secrets[name] = bytes(row["value"])
+        return self._secrets[name]
+
+    def revoke_session(self, session_id: str, *, until: int) -> None:
+        """Refuse the session from now on; the row is dropped once the session would have expired anyway."""
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO revoked_sessions (id, until) VALUES (?, ?)", (session_id, until))
+            db.execute("DELETE FROM revoked_sessions WHERE until < ?", (int(time.time()),))
+
+    def session_revoked(self, session_id: str) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM revoked_sessions WHERE id = ?", (session_id,)).fetchone()
+        return row is not None
 
 
 def _doc(row: sqlite3.Row) -> Doc:

@@ -188,6 +188,8 @@ def test_a_report_reads_only_its_own_folder_and_the_inbox(
     (out / "link.txt").symlink_to(tmp_path / "outside_secret.txt")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     report["items"][0][field] = value.format(tmp=tmp_path)
+    if field == "input":  # the absolute path the job recorded is forged alike
+        report["items"][0]["source"] = str(tmp_path / value.format(tmp=tmp_path))
     (out / "report.json").write_text(json.dumps(report), encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # where the batch ran, as the desk looks for relative inputs
     os_release = Path("/etc/os-release").read_text(encoding="utf-8").splitlines()[0] if value.startswith("/etc") else ""

@@ -111,13 +111,14 @@ def test_a_summary_is_checked_against_its_source_on_every_path() -> None:
 def test_the_headline_task_is_the_digests_headline_request() -> None:
     """One entry, no new code path: the same request (and cache entries) as ``--length headline``."""
     from summarizer.config import Backend
+    from summarizer.llm.chat import Capabilities
     from summarizer.llm.plan import PlanningModel
     from summarizer.llm.steps import Driven
     from summarizer.llm.tokens import counter_for_model
     from summarizer.tasks.summarise import summarise_steps
 
     article = parse_article(SEED.read_bytes(), name="seed")
-    llm = PlanningModel("gpt-4o-mini", Backend.OPENAI, 128_000, counter_for_model("gpt-4o-mini"))
+    llm = PlanningModel("gpt-4o-mini", Backend.OPENAI, 128_000, counter_for_model("gpt-4o-mini"), Capabilities())
     ours = Driven(TASKS["headline"].steps(article, llm, TaskParams(lang="ru"))).requests
     digest = Driven(summarise_steps(article, llm, lang="ru", length="headline")).requests
     assert ours == digest and ours[0].max_tokens == 48

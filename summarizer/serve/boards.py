@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from ..batch.report import ReportOut
 from ..digest.build import build_digest, quality_warnings, render_html, render_text
 from ..digest.mail import SmtpTarget, build_message, send
 from ..llm.client import open_llm
-from ..tasks.translate import source_text
+from ..output.tasks import TaskParams, parse_task, recorded
 from ..text.articles import article_files, detect_language, load_article
 from .desk import Desk, DeskError
 from .pages import back, desk_of, read_form, render, start, store_of
@@ -78,7 +79,8 @@ async def digest_build(request: Request) -> Response:
     def build() -> dict[str, Any]:
         # Its own client: the SQLite cache connection of the event loop's client is not this thread's.
         with open_llm(desk.settings) as llm:
-            digest = build_digest([str(p) for p in picked], llm, lang=lang, title=title)
+            read = partial(load_article, max_bytes=desk.settings.max_input_bytes, agencies=desk.settings.agencies)
+            digest = build_digest([str(p) for p in picked], llm, lang=lang, title=title, read=read)
         return {
             "subject": digest.subject,
             "html": render_html(digest),
@@ -148,21 +150,20 @@ async def open_job(request: Request) -> Response:
     doc_id = "job-" + hashlib.sha256(f"{desk.reports}\0{job}".encode()).hexdigest()[:16]
     if store.get(doc_id) is None:
         assert desk.reports is not None
-        source_path = _confined(_find(desk.reports, item.input), desk.reports, desk.inbox)
-        article = load_article(source_path)
+        # The absolute path the job recorded (a JSONL line has none of its own: its label, as before).
+        recorded_path = item.source if item.source and not item.source.rpartition(":")[2].isdigit() else item.input
+        source_path = _confined(_find(desk.reports, recorded_path), desk.reports, desk.inbox)
+        article = load_article(source_path, max_bytes=desk.settings.max_input_bytes, agencies=desk.settings.agencies)
         output = _confined(desk.reports / item.output, desk.reports).read_text(encoding="utf-8")
         checks = [c.model_dump(mode="json") for c in item.checks]
-        name, _, lang = item.task.partition(":")
-        lang = lang or detect_language(output)
-        if name == "translate":
-            params = {"to": lang, "script": "cyrl", "glossary": "", "source_lang": article.language, "job": job}
-            kind, source, result = "translation", source_text(article), {"translation": output, "checks": checks}
-        elif name == "summary":
-            params = {"lang": lang, "length": "short", "job": job}
-            kind, source, result = "summary", article.text, {"summary": output, "checks": checks}
-        else:
-            params = {"lang": lang, "job": job}
-            kind, source, result = "facts", article.text, json.loads(output)
+        # The job recorded its task and parameters: reopen it as it ran, not as a guess.
+        spec = parse_task(item.task).spec
+        ran = recorded(item.params) if item.params else TaskParams(lang=item.task.partition(":")[2] or None)
+        lang = ran.lang or (article.language if spec.name == "facts" else detect_language(output))
+        params = {**ran.to_json(), "lang": lang, "task": spec.name, "source_lang": article.language, "glossary": "",
+                  "job": job}  # fmt: skip
+        kind, source = spec.kind, spec.source(article)
+        result = json.loads(output) if spec.kind == "facts" else {spec.kind: output, "checks": checks}
         store.create(kind=kind, title=f"{item.article}: {item.task} ({item.outlet})", source=source,
                      params=params, doc_id=doc_id)  # fmt: skip
         store.finish(doc_id, result)

@@ -152,7 +152,7 @@ class Desk:
         data = text.encode("utf-8")
         if len(data) > self.settings.max_input_bytes:
             raise DeskError(413, f"the article is over the {self.settings.max_input_mb:g} MB limit")
-        return parse_article(data, name=name)
+        return parse_article(data, name=name, agencies=self.settings.agencies)
 
     def glossary(self, csv: Any) -> Glossary | None:
         if csv is None or (isinstance(csv, str) and not csv.strip()):

@@ -179,7 +179,7 @@ def review_context(request: Request, doc: Doc) -> dict[str, Any]:
             doc.checks,
             glossary=glossary,
             source_lang=doc.params.get("source_lang", "en"),
-            target_lang=doc.params.get("to", "ru"),
+            target_lang=doc.params.get("lang") or doc.params.get("to", "ru"),
         )
         context["rows"] = review.rows(doc.source, left, doc.output, right)
     elif doc.kind == "summary":

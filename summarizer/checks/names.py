@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..text.glossary import Glossary
+from ..text.roman import roman_value
 from ..text.romanise import EXONYMS, best_prefix_similarity, name_key, names_match, related
 from ..text.words import TERM
 from .verdict import Check, Finding
@@ -290,6 +291,7 @@ def unsupported_names(summary: str, source: str) -> list[Name]:
         Name(m.group(), m.start(), m.end(), m.group())
         for m in _LATIN_ACRONYM.finditer(summary)  # KCNA: an acronym is a name, and checkable as written
         if m.group() not in source and m.group() not in source.replace(".", "")
+        and not roman_value(m.group())  # XVII is a number: the numbers check's to judge
     ]
     names = [
         n

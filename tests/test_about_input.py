@@ -8,7 +8,6 @@ The sentences are fictional, written for the tests; the real corpora are read fr
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from conftest import ROOT

@@ -42,7 +42,15 @@ def test_only_sure_numerals_are_read(text: str, found: list[str]) -> None:
 
 
 def test_values() -> None:
-    assert [roman_value(n) for n in ("XIX", "XXI", "XIV", "MCMXC", "ХХІ", "IC", "")] == [19, 21, 14, 1990, 21, None, None]
+    assert [roman_value(n) for n in ("XIX", "XXI", "XIV", "MCMXC", "ХХІ", "IC", "")] == [
+        19,
+        21,
+        14,
+        1990,
+        21,
+        None,
+        None,
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
@@ -74,6 +82,12 @@ def test_an_ordinal_word_may_stand_for_a_numeral() -> None:
 
 
 def test_a_summary_with_another_numeral_is_not_supported() -> None:
-    changed = {c.name: c for c in check_faithfulness("The XVII congress opened in Almaty.", SOURCE, lang="en", source_lang="en")}
+    changed = {
+        c.name: c
+        for c in check_faithfulness("The XVII congress opened in Almaty.", SOURCE, lang="en", source_lang="en")
+    }
     assert not changed["numbers_supported"].passed and changed["names_supported"].passed
-    assert all(c.passed for c in check_faithfulness("The 19th party congress opened in Almaty.", SOURCE, lang="en", source_lang="en"))
+    assert all(
+        c.passed
+        for c in check_faithfulness("The 19th party congress opened in Almaty.", SOURCE, lang="en", source_lang="en")
+    )

@@ -60,7 +60,8 @@ def test_a_name_a_translator_may_render_is_a_warning(source: str, translation: s
          "Әкімнің орынбасары Ерлан Кашанов дүйсенбіде Ақтөбеде делегацияны қарсы алды.", "kk"),  # a for o
         ("Investment in Kazakhstan grew by 12 percent in 2023, the minister said.",
          "2023 жылы инвестиция 12 пайызға өсті, деді министр.", "kk"),  # the country simply gone
-        ("US Interior Secretary Ryan Zinke spoke in Washington.", "Министр США выступил в Вашингтоне.", "ru"),  # a person
+        # a person, after a title
+        ("US Interior Secretary Ryan Zinke spoke in Washington.", "Министр США выступил в Вашингтоне.", "ru"),
     ],
 )  # fmt: skip
 def test_a_name_no_tradition_explains_stays_an_error(source: str, translation: str, lang: str) -> None:
@@ -70,10 +71,12 @@ def test_a_name_no_tradition_explains_stays_an_error(source: str, translation: s
 
 def test_a_length_ratio_just_past_its_range_is_a_warning_and_far_past_an_error() -> None:
     source = "Floods hit the Aktobe region on Monday, the emergencies ministry said. " * 4
+
     def ratio(translation: str) -> Check:  # noqa: E306
         return {c.name: c for c in check_translation(source, translation, source_lang="en", target_lang="ru")}[
             "length_ratio"
         ]
+
     text = "Наводнение затронуло Актюбинскую область в понедельник, сообщило МЧС. "
     edge, far = ratio((text * 10)[: int(len(source) * 1.6)]), ratio(text)
     assert edge.passed and edge.severity == "warning"
@@ -108,9 +111,7 @@ def _files(tmp_path: Path, translation: str) -> tuple[str, str]:
     return str(tmp_path / "src.txt"), str(tmp_path / "kk.txt")
 
 
-def test_check_exits_0_with_warnings_alone_and_prints_them(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_check_exits_0_with_warnings_alone_and_prints_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", *_files(tmp_path, KTZ_KK), "--to", "kk"]) == 0
     out, err = capsys.readouterr()
     assert "warn names:" in out and "Freight (of KTZ Freight Transportation) translated by meaning?" in out

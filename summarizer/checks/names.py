@@ -298,8 +298,8 @@ def unsupported_names(summary: str, source: str) -> list[Name]:
     missing = [
         Name(m.group(), m.start(), m.end(), m.group())
         for m in _LATIN_ACRONYM.finditer(summary)  # KCNA: an acronym is a name, and checkable as written
-        if m.group() not in source and m.group() not in source.replace(".", "")
-        and not roman_value(m.group())  # XVII is a number: the numbers check's to judge
+        # XVII is a number: the numbers check's to judge
+        if m.group() not in source and m.group() not in source.replace(".", "") and not roman_value(m.group())
     ]
     names = [
         n

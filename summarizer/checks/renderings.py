@@ -132,7 +132,7 @@ def _tradition(
     # The first letter is kept as it is: a vowel folded there would let any name pass for another.
     if key[:1] != near_key[:1] or not names_match(key.translate(_VOWEL_FOLD), near_key.translate(_VOWEL_FOLD)):
         return None
-    why = f"{word} written {near_word}: the other spelling tradition of a Kazakh name (Russian у, и, а; Kazakh ө, ү, і, ә)?"
+    why = f"{word} written {near_word}: the other spelling tradition of a Kazakh name (Russian у for Kazakh ө)?"
     return Rendered("spelling_tradition", why, (start, end))
 
 

@@ -78,10 +78,12 @@ _TELLS_EN = (
 )
 _ABOUT_INPUT = [
     # "The article is (also) about", "This text describes", "The news item talks about"
-    rf"\b(?:the|this) (?:news )?{_INPUT_EN}(?!\s*\d) (?:also |mainly |mostly |then |further |primarily )?(?:{_TELLS_EN})\b",
+    rf"\b(?:the|this) (?:news )?{_INPUT_EN}(?!\s*\d) "
+    rf"(?:also |mainly |mostly |then |further |primarily )?(?:{_TELLS_EN})\b",
     # "This story describes" (not "the story": a news item tells of a story)
     rf"\bthis (?:news )?(?:story|report|piece) (?:also |mainly )?(?:{_TELLS_EN})\b",
-    r"\b(?:in|according to|from) (?:the|this) (?:news )?(?:article|text|passage|news item)(?: above| provided)?(?!\s*\d)\b",
+    r"\b(?:in|according to|from) (?:the|this) (?:news )?(?:article|text|passage|news item)"
+    r"(?: above| provided)?(?!\s*\d)\b",
     r"^\s*(?:an? |the )?(?:article|text|story) (?:about|on|describing)\b",  # a headline that names its input
     # Russian: «В статье говорится», «В данном тексте рассказывается», «Статья рассказывает о»
     r"\b(?:в|во) (?:данн\w+ |это\w* |представленн\w+ |приведённ\w+ |исходн\w+ )?"

@@ -64,7 +64,8 @@ def test_warnings_are_named_without_replacing_anything() -> None:
     article = load_article(YONHAP)
     shown = choose(article, MODEL_HEADLINE, PASSED, MODEL_SUMMARY, WARNED, lang="en")
     assert (shown.headline, shown.summary) == (MODEL_HEADLINE, MODEL_SUMMARY)
-    assert shown.note == "Look before publishing (warnings): names_supported."
+    assert shown.note == "Look before publishing (warnings): names_supported." and shown.headline_passed
+    assert choose(article, MODEL_HEADLINE, WARNED, MODEL_SUMMARY, PASSED, lang="en").headline_passed  # subject
 
 
 def test_a_replaced_text_takes_its_warnings_with_it() -> None:

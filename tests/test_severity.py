@@ -11,6 +11,7 @@ officials and investment).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,25 @@ def test_the_batch_counts_errors_only_and_its_pages_show_warnings(
     assert "ok, look at warnings" in index and '<li class="warn">warning names:' in index
     page = next(out.rglob("pages/**/*.html")).read_text(encoding="utf-8")
     assert "passed, 2 warnings." in page and '<li class="warn">warning names:' in page
+
+
+def test_the_desk_says_passed_with_warnings_and_marks_them(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pytest.importorskip("starlette", reason="the desk needs the [serve] extra")
+    from test_serve_pages import csrf, open_desk, run_task
+
+    with FakeOpenAI(Reply(KTZ_KK)) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+        with open_desk() as desk:
+            url = run_task(desk, text=KTZ, task="translate", to="kk")
+            page = desk.get(url).text
+            # 15 checks: `complete` too, since the model ran
+            assert 'id="verdict">All 15 checks passed, 2 warnings' in page and 'class="warn" id="verdict"' in page
+            assert '<li class="warn" data-check="names"><b>warning</b>' in page
+            assert '<mark class="warning" title="names: Freight' in page  # on the source: what was rendered
+            desk.post(url + "/recheck", data={"csrf": csrf(desk), "text": KTZ_KK_BAD})
+            page = desk.get(url).text
+            assert re.search(r"1 of 1\d checks failed, 2 warnings", page)
+            assert '<li class="fail" data-check="numbers">' in page

@@ -7,7 +7,7 @@ Kazakh press prints them every day; each is a warning (look before publishing), 
 * an organisation's descriptive words translated by meaning: "KTZ Freight Transportation" as
   «ҚТЖ – Жүк тасымалы», "Air Astana Flight Academy" as «Air Astana ұшу академиясы». The word has no
   look-alike in the translation, and its name is an organisation's: it has an acronym (KTZ), a
-  word that only a common noun has (-tion, -ment, -ing, -ics, ...), or a company word around it
+  word that only a common noun has (-tion, -ment, -ics, -ity, ...), or a company word around it
   (a subsidiary, a company, JSC, Ltd). A person's name has none of these, so a dropped first name
   stays an error;
 * a Kazakh name across the Russian and Kazakh spelling traditions: English spells most Kazakh
@@ -51,10 +51,9 @@ _COMPANY_BEFORE = re.compile(
     r"organization|agency|fund|bank|JSC|LLP)\b[^.!?]{0,40}$",
     re.IGNORECASE,
 )
-_COMMON_NOUN = re.compile(
-    r"(?:tion|sion|ment|ing|ics|ity|ness|ance|ence|ure|ery|ism|ship|age|ware|ology|ator|ment|ities|ings|ions)s?$",
-    re.IGNORECASE,
-)
+# Endings only common nouns have (Transportation, Development, Logistics); not -ing, -ence, -age,
+# which surnames have too (Jinping, Lawrence, Page).
+_COMMON_NOUN = re.compile(r"^\w{3,}(?:tion|sion|ment|ics|ity|ities|ness|ism|ship|ware|ology)s?$", re.IGNORECASE)
 _RUN = re.compile(r"[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|and|&)\s+)*[A-Z][\w'’&-]*)+")
 _ACRONYM = re.compile(r"^[A-Z]{2,}$")
 # Words after which a capitalised run is a person's name (US Secretary Ryan Zinke, UN Envoy ...).

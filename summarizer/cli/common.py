@@ -44,7 +44,8 @@ def report_checks(checks: Sequence[Check], *, strict: bool) -> int:
     """Failed checks and checks with warnings on stderr; under ``--strict`` only an error exits 3."""
     bad = failed(list(checks))
     for check in bad:
-        print(f"{PROG}: warning: check '{check.name}' failed: {check.detail}", file=sys.stderr)
+        # "failed" is an error-level finding; "warning" is kept for what only asks for a look
+        print(f"{PROG}: check '{check.name}' failed: {check.detail}", file=sys.stderr)
     for check in warned(checks):
         print(f"{PROG}: look before publishing: check '{check.name}': {check.detail}", file=sys.stderr)
     if bad and strict:

@@ -15,6 +15,9 @@ Corpora (each skipped when its files are not there):
   and unfaithful; the faithfulness checks and the scaffolding check).
 
 tests/test_quality_corpus.py asserts the figures stay above their thresholds.
+
+A case is caught, or a false alarm, when a check has an error-level finding (it failed); a
+warning (look before publishing) is counted apart: good texts with a warning and no error.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class Tally:
     false_alarms: int = 0
     flawed_caught: int = 0
     caught_without_complete: int = 0  # caught by a check other than `complete` (the token limit)
+    good_warned: int = 0  # good texts with a warning and no error: shown to look at, not failed
     per_fault: Counter[str] = field(default_factory=Counter)
     per_fault_caught: Counter[str] = field(default_factory=Counter)
     per_check_bad: Counter[str] = field(default_factory=Counter)
@@ -178,7 +182,12 @@ def summary_cases(name: str = "cases") -> list[Case]:
 
 
 def judge(case: Case) -> list[Check]:
-    """The failed checks of one case."""
+    """The failed checks of one case (an error-level finding each)."""
+    return [c for c in verdicts(case) if not c.passed]
+
+
+def verdicts(case: Case) -> list[Check]:
+    """Every check of one case."""
     if case.kind == "summary":
         checks: Iterable[Check] = (
             scaffolding_check(case.text, case.source),
@@ -190,7 +199,7 @@ def judge(case: Case) -> list[Check]:
             case.source, case.text, source_lang=case.source_lang, target_lang=case.target_lang,
             glossary=glossary, finish_reason=case.finish_reason,
         )  # fmt: skip
-    return [c for c in checks if not c.passed]
+    return list(checks)
 
 
 # The checks meant to see each labelled fault (real_outputs/README.md has the fault vocabulary).
@@ -215,7 +224,8 @@ FAULT_CHECKS = {
 def tally(cases: Iterable[Case]) -> Tally:
     out = Tally()
     for case in cases:
-        bad = judge(case)
+        every = verdicts(case)
+        bad = [c for c in every if not c.passed]
         names = sorted({c.name for c in bad})
         if case.label == "bad":
             out.bad += 1
@@ -230,6 +240,7 @@ def tally(cases: Iterable[Case]) -> Tally:
         elif case.label == "good":
             out.good += 1
             out.false_alarms += bool(bad)
+            out.good_warned += not bad and any(c.warnings for c in every)
             out.per_check_good.update(names)
             if bad:
                 out.alarms.append(f"{case.id}: " + "; ".join(f"{c.name}: {c.detail[:90]}" for c in bad))
@@ -245,7 +256,8 @@ def markdown(name: str, t: Tally) -> str:
         "",
         f"Overall: **{t.caught}/{t.bad} bad caught ({t.recall:.0%})**, "
         f"**{t.false_alarms}/{t.good} good flagged ({t.false_alarm_rate:.0%})**"
-        + (f"; {t.flawed_caught}/{t.flawed} flawed human translations flagged" if t.flawed else ""),
+        + (f"; {t.flawed_caught}/{t.flawed} flawed human translations flagged" if t.flawed else "")
+        + f"; {t.good_warned}/{t.good} good with a warning only",
         "",
         "| check | bad flagged | good flagged |",
         "| --- | --- | --- |",
@@ -282,6 +294,7 @@ def main(argv: list[str]) -> int:
     results = {name: tally(load()) for name, load in CORPORA.items()}
     if "--json" in argv:
         print(json.dumps({n: {"bad": t.bad, "caught": t.caught, "good": t.good, "false_alarms": t.false_alarms,
+                              "good_warned": t.good_warned,
                               "flawed": t.flawed, "flawed_caught": t.flawed_caught,
                               "per_check_bad": t.per_check_bad, "per_check_good": t.per_check_good}
                           for n, t in results.items()}, indent=2))  # fmt: skip

@@ -116,7 +116,7 @@ def test_scaffolding_fails_with_its_span(answer: str, piece: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "answer", ["The article is about floods in Aktobe.", "Floods hit Aktobe on Monday, officials said."]
+    "answer", ["Floods hit Aktobe on Monday, officials said.", "Under article 5 of the constitution, it may sit."]
 )
 def test_honest_answers_have_no_scaffolding(answer: str) -> None:
     assert scaffolding_check(answer).passed

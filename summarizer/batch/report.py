@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..checks.marks import marked
 from ..checks.out import CheckOut
-from ..checks.verdict import Check, failed
+from ..checks.verdict import Check, failed, verdict_line
 from ..errors import UsageError
 from ..llm.chat import Made
 from ..output.tasks import Written
@@ -206,6 +206,7 @@ def render_page(
         article=article,
         content=output.content,
         checks=checks,
+        verdict=verdict_line(checks),
         model=model,
         fallback=output.fallback,
         # the judged text with its failing spans marked (spans are offsets into that text)

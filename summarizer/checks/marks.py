@@ -30,7 +30,7 @@ Side = Literal["judged", "source"]
 class Mark:
     start: int
     end: int
-    kind: str  # fault | term | missing | evidence
+    kind: str  # fault | warning | term | missing | evidence
     label: str  # why: the check's name (and the finding's message), the term, or the fact's id
 
 
@@ -46,25 +46,29 @@ def finding_marks(
 ) -> list[Mark]:
     """A mark for each error or warning finding of ``checks`` with a span on ``side`` (the judged
     text or the source) inside a text of ``length`` characters. The label is the check's name
-    and, with ``why``, the finding's message."""
+    and, with ``why``, the finding's message. A warning is marked as ``warning`` on either side,
+    in its own colour: something to look at, not a fault."""
     out = []
     for check in checks:
         for finding in check.findings:
             span = finding.span if side == "judged" else finding.source_span
             if finding.severity == "info" or span is None or not 0 <= span[0] < span[1] <= length:
                 continue
-            out.append(Mark(span[0], span[1], kind, f"{check.name}: {finding.message}" if why else check.name))
+            shown = "warning" if finding.severity == "warning" else kind
+            out.append(Mark(span[0], span[1], shown, f"{check.name}: {finding.message}" if why else check.name))
     return out
 
 
 def merged(marks: Iterable[Mark]) -> list[Mark]:
-    """Overlapping marks as one, labelled with every reason (once each), in text order."""
+    """Overlapping marks as one, labelled with every reason (once each), in text order; a fault
+    over a warning makes the whole a fault."""
     out: list[Mark] = []
     for mark in sorted(marks, key=lambda m: (m.start, m.end)):
         if out and mark.start < out[-1].end:
             last = out[-1]
             label = last.label if mark.label in last.label.split("\n") else f"{last.label}\n{mark.label}"
-            out[-1] = Mark(last.start, max(last.end, mark.end), last.kind, label)
+            kind = mark.kind if last.kind == "warning" else last.kind
+            out[-1] = Mark(last.start, max(last.end, mark.end), kind, label)
         else:
             out.append(mark)
     return out
@@ -101,11 +105,17 @@ def layers(text: str, span: tuple[int, int], marks: Sequence[Mark]) -> list[Piec
     return out
 
 
+_COLOURS = {"fault": "#ffc9d2", "warning": "#fff1a8"}
+
+
 def marked(text: str, checks: Iterable[Check]) -> Markup:
-    """``text`` escaped, with each error or warning finding of ``checks`` in a ``<mark>`` whose title says why."""
+    """``text`` escaped, with each error or warning finding of ``checks`` in a ``<mark>`` whose title
+    says why: a fault in red, a warning in yellow (inline styles: mail clients drop style sheets)."""
     cut = pieces(text, (0, len(text)), merged(finding_marks(checks, len(text))))
     return Markup("").join(
-        Markup('<mark title="{}" style="background:#ffe08a;">{}</mark>').format(p.mark.label, p.text)
+        Markup('<mark title="{}" style="background:{};" class="{}">{}</mark>').format(
+            p.mark.label, _COLOURS.get(p.mark.kind, _COLOURS["fault"]), p.mark.kind, p.text
+        )
         if p.mark
         else escape(p.text)
         for p in cut

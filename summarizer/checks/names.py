@@ -23,8 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..text.glossary import Glossary
+from ..text.roman import roman_value
 from ..text.romanise import EXONYMS, best_prefix_similarity, name_key, names_match, related
 from ..text.words import TERM
+from .renderings import rendering, warning
 from .verdict import Check, Finding
 
 __all__ = ["Name", "names_check", "proper_names", "unsupported_names"]
@@ -231,14 +233,21 @@ def names_check(
         missing.append((name, _closest(name, candidates)))
     if not missing:
         return Check("names", True, f"all {len(names)} name words of the source are there")
-    findings = [_missing(name, near) for name, near in missing]
-    return Check(
+    there = frozenset(n.word.casefold() for n in names) - {n.word.casefold() for n, _ in missing}
+    findings = []
+    for name, near in missing:
+        # What a translator renders on purpose (checks.renderings) is a warning; the rest an error.
+        why = rendering(name.word, name.start, name.end, name.key, near and (near.word, near.key, near.start, near.end),
+                        source=source, translation=translation, found=there, source_lang=source_lang,
+                        target_lang=target_lang)  # fmt: skip
+        findings.append(warning(why, name.word, name.start, name.end) if why else _missing(name, near))
+    errors = [f for f in findings if f.severity == "error"]
+    return Check.of(
         "names",
-        False,
-        f"{len(missing)} of {len(names)} name words of the source are missing or mangled: "
-        + ", ".join(f.message for f in findings[:12]),
-        tuple(sorted({(near.start, near.end) for _, near in missing if near is not None})),
-        tuple(findings),
+        findings,
+        ok=f"{len(names) - len(findings)} of {len(names)} name words of the source are there as written",
+        detail=f"{len(errors)} of {len(names)} name words of the source are missing or mangled: "
+        + ", ".join(f.message for f in errors[:12]),
     )
 
 
@@ -289,7 +298,8 @@ def unsupported_names(summary: str, source: str) -> list[Name]:
     missing = [
         Name(m.group(), m.start(), m.end(), m.group())
         for m in _LATIN_ACRONYM.finditer(summary)  # KCNA: an acronym is a name, and checkable as written
-        if m.group() not in source and m.group() not in source.replace(".", "")
+        # XVII is a number: the numbers check's to judge
+        if m.group() not in source and m.group() not in source.replace(".", "") and not roman_value(m.group())
     ]
     names = [
         n

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
-from .verdict import Check, Finding, Severity
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .verdict import SEVERITIES, Check, Finding, Severity
 
 __all__ = ["CheckOut", "FindingOut"]
 
@@ -34,6 +36,17 @@ class CheckOut(BaseModel):
     detail: str = ""
     spans: list[tuple[int, int]] = Field(default_factory=list)  # offsets into the judged text
     findings: list[FindingOut] = Field(default_factory=list)
+    # The gravest finding's (None: nothing found): "warning" on a passed check means look first.
+    severity: Severity | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gravest(cls, data: Any) -> Any:
+        """A verdict written before severities were recorded gets its gravest finding's."""
+        if isinstance(data, dict) and data.get("severity") is None and data.get("findings"):
+            found = {f.get("severity", "error") if isinstance(f, dict) else f.severity for f in data["findings"]}
+            data = {**data, "severity": next((s for s in SEVERITIES if s in found), None)}
+        return data
 
     @classmethod
     def of(cls, check: Check) -> CheckOut:
@@ -43,6 +56,7 @@ class CheckOut(BaseModel):
             detail=check.detail,
             spans=list(check.spans),
             findings=[FindingOut.of(f) for f in check.findings],
+            severity=check.severity,
         )
 
     def value(self) -> Check:

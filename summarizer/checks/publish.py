@@ -1,6 +1,7 @@
 """Never publish what failed: the one rule a batch and a digest follow when a model's text fails.
 
-With ``mode="lead"`` a text that failed its checks is replaced by the article's own lead sentences,
+With ``mode="lead"`` a text that failed its checks (an error-level finding: warnings alone never
+replace a text, they ask the editor to look) is replaced by the article's own lead sentences,
 and the caller labels it as the article's (``"lead"``); with ``mode="none"`` the model's text stays,
 for an editor who reads the marked failures. Kept here, below both the batch and the digest, so
 that the rule is written once.

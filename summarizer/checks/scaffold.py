@@ -6,9 +6,16 @@ longer..."). None of that may reach a reader, so it is a failed check (``no_scaf
 summaries and translations alike; the span of each piece is given so a report can mark it.
 
 The patterns are anchored to how these phrases open an answer or a sentence, in the three
-languages the tool writes: "The article is about floods" opens many honest English summaries
-of a report *about an article*, so only the meta forms ("the article is between / no longer
-than / should", "this summary", "in N words") count.
+languages the tool writes.
+
+Talk about the input is scaffolding too: "The article is about ...", "This text describes ...",
+«В статье говорится ...», «Статья рассказывает о ...», «Мақалада ... айтылады» are the model
+describing what it was given, not news; a reader of the summary has no article in front of
+them. The forms are the ones that name the input itself ("the article", "this text", «в
+статье», «мақалада») with a verb of telling, so a news item about a law's article ("article 5
+of the constitution", «статья 5») or a newspaper's piece ("an article in The Guardian said",
+«в статье The Guardian говорится») does not match; and a source that itself talks about an
+article, a text or a story lets its translation do so (the check drops what the source says).
 
 Beside the patterns, any five words in a row that the prompt templates in use say (their
 literal text, outside the Jinja tags) are scaffolding: a small model that copies "The article
@@ -61,6 +68,44 @@ _PATTERNS = [
 ]
 _SCAFFOLD = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.MULTILINE)
 
+# The input, as a model names it when it describes it (not followed by a number: "article 5").
+_INPUT_EN = r"(?:article|text|news item|news story|passage|excerpt)(?: above| below| provided| given)?"
+_TELLS_EN = (
+    r"(?:is|was) (?:\w+ )?(?:about|focused on|devoted to|dedicated to)|"
+    r"(?:describes|discusses|covers|explains|highlights|mentions|reports|reports on|talks about|tells(?: us)?|"
+    r"focuses on|deals with|says|states|notes|presents|provides|details|outlines|is discussing|is describing|"
+    r"is talking about|concerns|revolves around)"
+)
+_ABOUT_INPUT = [
+    # "The article is (also) about", "This text describes", "The news item talks about"
+    rf"\b(?:the|this) (?:news )?{_INPUT_EN}(?!\s*\d) "
+    rf"(?:also |mainly |mostly |then |further |primarily )?(?:{_TELLS_EN})\b",
+    # "This story describes" (not "the story": a news item tells of a story)
+    rf"\bthis (?:news )?(?:story|report|piece) (?:also |mainly )?(?:{_TELLS_EN})\b",
+    r"\b(?:in|according to|from) (?:the|this) (?:news )?(?:article|text|passage|news item)"
+    r"(?: above| provided)?(?!\s*\d)\b",
+    r"^\s*(?:an? |the )?(?:article|text|story) (?:about|on|describing)\b",  # a headline that names its input
+    # Russian: «В статье говорится», «В данном тексте рассказывается», «Статья рассказывает о»
+    r"\b(?:в|во) (?:данн\w+ |это\w* |представленн\w+ |приведённ\w+ |исходн\w+ )?"
+    r"(?:стать[еи]|текст[еа]|заметке|материале|новости|отрывке)\s+(?:также |же |вкратце )?"
+    r"(?:говорится|рассказывается|речь ид[её]т|ид[её]т речь|описывается|сообщается|рассматривается|"
+    r"обсуждается|упоминается|освещается|излагается|повествуется)",
+    r"\b(?:данн\w+ |эт\w+ )?(?:статья|текст|заметка|новость|отрывок)\s+(?:также |же )?"
+    r"(?:рассказывает|повествует|описывает|посвящ\w+|рассматривает|сообщает о|говорит о|освещает|"
+    r"обсуждает|касается|затрагивает)",
+    r"(?:^|[.!?…]\s+)(?:в )?(?:данн\w+|эт\w+) (?:стать\w+|текст\w*)\b",
+    r"^\s*статья (?:о|об|про)\b",
+    # Kazakh: «Мақалада ... айтылады», «Бұл мақала ...», «Мәтінде ... баяндалады»
+    r"(?:^|[.!?…]\s+)(?:бұл |аталған |осы |берілген )?(?:мақала|мәтін|жаңалық)(?:да|ның|дың|ға|ге)?\b"
+    r"[^.!?\n]{0,80}?\b(?:айтылады|айтылған|баяндалады|баяндалған|сөз болады|сөз етіледі|әңгімеленеді|"
+    r"қарастырылады|сипатталады|жазылады|жазылған|туралы)",
+    r"\b(?:бұл|осы|аталған|берілген) (?:мақала|мәтін)\w*",
+]
+_ABOUT = re.compile("|".join(f"(?:{p})" for p in _ABOUT_INPUT), re.IGNORECASE | re.MULTILINE)
+# A source that itself talks about an article (a press review, a newspaper's piece) may have its
+# translation or summary do so: the talk is then the news. A law's numbered article does not count.
+_SOURCE_TALKS = re.compile(r"\barticles?\b(?!\s*\d)|\bстать(?:я|е|и|ю|ей|ёй)\b(?!\s*\d)|мақала", re.IGNORECASE)
+
 
 _ECHO_WORDS = 5  # "in the article above" is four; no template sentence of five words is news copy
 _WORD = re.compile(r"\w+")
@@ -71,7 +116,16 @@ def scaffolding(text: str) -> list[tuple[int, int]]:
     """Spans of prompt scaffolding in ``text``: the patterns above, and runs of words that the
     prompt templates in use say."""
     spans = [(m.start(), m.end()) for m in _SCAFFOLD.finditer(text) if m.group().strip()]
-    return _merged(spans + _echoes(text, _prompt_phrases(str(prompts_dir()))))
+    return _merged(spans + about_input(text) + _echoes(text, _prompt_phrases(str(prompts_dir()))))
+
+
+def about_input(text: str, source: str = "") -> list[tuple[int, int]]:
+    """Spans where ``text`` describes its input ("The article is about"), unless ``source`` itself
+    talks about an article."""
+    if source and _SOURCE_TALKS.search(source):
+        return []
+    return [(m.start() + len(m.group()) - len(m.group().lstrip(" .!?…\n")), m.end())
+            for m in _ABOUT.finditer(text) if m.group().strip()]  # fmt: skip
 
 
 def _echoes(text: str, phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int]]:
@@ -109,7 +163,12 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def scaffolding_check(text: str, source: str = "") -> Check:
     """``no_scaffolding``: fails on any piece of prompt scaffolding the source itself does not say
     (an article quoting "instructions" is not the model leaking its own)."""
-    spans = [(a, b) for a, b in scaffolding(text) if text[a:b].strip().casefold() not in source.casefold()]
+    talk = set(about_input(text)) - set(about_input(text, source))  # what the source's own talk allows
+    spans = [
+        (a, b)
+        for a, b in scaffolding(text)
+        if text[a:b].strip().casefold() not in source.casefold() and not any(a <= s < b for s, _ in talk)
+    ]
     found = [(span, " ".join(text[span[0] : span[1]].split())) for span in spans]
     pieces = list(dict.fromkeys(piece for _, piece in found))
     return Check.of(

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["SEVERITIES", "Check", "Finding", "Severity", "failed"]
+__all__ = ["SEVERITIES", "Check", "Finding", "Severity", "failed", "verdict_line", "warned"]
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -88,12 +88,14 @@ class Check:
 
     @classmethod
     def of(cls, name: str, findings: Iterable[Finding], *, ok: str, detail: str | None = None) -> Check:
-        """A verdict from findings: passed when none is an error; ``ok`` is the detail then,
+        """A verdict from findings: passed when none is an error; ``ok`` is the detail then (with
+        the warnings' messages after it, so that a passed check never hides what to look at),
         else ``detail`` (or the findings' messages, joined)."""
         found = tuple(findings)
         passed = not any(f.severity == "error" for f in found)
         if passed:
-            return cls(name, True, ok, findings=found)
+            warnings = [f.message for f in found if f.severity == "warning"]
+            return cls(name, True, ok + ("; look: " + _joined(warnings) if warnings else ""), findings=found)
         text = detail if detail is not None else _joined([f.message for f in found if f.severity == "error"])
         return cls(name, False, text, findings=found)
 
@@ -102,12 +104,18 @@ class Check:
         """The gravest finding's severity; None for a check with nothing to say."""
         return next((s for s in SEVERITIES if any(f.severity == s for f in self.findings)), None)
 
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """What to look at before publishing: findings that do not fail the check."""
+        return tuple(f for f in self.findings if f.severity == "warning")
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "passed": self.passed, "detail": self.detail}
         if self.spans:
             out["spans"] = [list(span) for span in self.spans]
         if self.findings:
             out["findings"] = [f.as_dict() for f in self.findings]
+            out["severity"] = self.severity
         return out
 
     @classmethod
@@ -125,3 +133,18 @@ def _joined(messages: list[str], limit: int = 12) -> str:
 
 def failed(checks: Iterable[Check]) -> list[Check]:
     return [c for c in checks if not c.passed]
+
+
+def warned(checks: Iterable[Check]) -> list[Check]:
+    """The checks that passed but ask for a look: warnings only, no error."""
+    return [c for c in checks if c.passed and c.warnings]
+
+
+def verdict_line(checks: Iterable[Check]) -> str:
+    """The one-line verdict every page and the CLI print: errors decide "failed", and warnings
+    are counted either way ("All 10 checks passed, 1 warning"), so a green line never hides one."""
+    checks = list(checks)
+    bad = failed(checks)
+    count = sum(len(c.warnings) for c in checks)
+    line = f"{len(bad)} of {len(checks)} checks failed" if bad else f"All {len(checks)} checks passed"
+    return line + (f", {count} warning{'s' if count != 1 else ''}" if count else "")

@@ -4,11 +4,12 @@ with no model call."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ..checks.verdict import Check, failed
+from ..checks.verdict import Check, failed, verdict_line, warned
 from ..errors import QualityCheckFailed
 from ..output.tasks import check_text
 from ..text.articles import detect_language
@@ -39,7 +40,8 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def report(checks: Sequence[Check], *, json_out: bool, **fields: Any) -> int:
-    """Every verdict (a line each, or ``--json``), a count on stderr, and exit 3 when one failed."""
+    """Every verdict (a line each, or ``--json``), a count on stderr, and exit 3 when one failed:
+    an error-level finding. A check with warnings alone is printed as ``warn`` and exits 0."""
     bad = failed(checks)
     if json_out:
         from ..checks.out import CheckOut  # pydantic only for --json
@@ -48,9 +50,14 @@ def report(checks: Sequence[Check], *, json_out: bool, **fields: Any) -> int:
         out = CheckReportOut(passed=not bad, checks=[CheckOut.of(c) for c in checks], **fields)
         print(out.model_dump_json(indent=2))
     else:
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         for check in checks:
-            print(f"{'ok  ' if check.passed else 'FAIL'} {check.name}: {check.detail}")
-    if bad:
-        print(f"{PROG}: {len(bad)} of {len(checks)} checks failed", file=sys.stderr)
-        return QualityCheckFailed.exit_code
-    return 0
+            state = "FAIL" if not check.passed else ("warn" if check.warnings else "ok  ")
+            shown = f"{_COLOURS[state]}{state}\033[0m" if colour and state in _COLOURS else state
+            print(f"{shown} {check.name}: {check.detail}")
+    if bad or warned(checks):
+        print(f"{PROG}: {verdict_line(checks)}", file=sys.stderr)
+    return QualityCheckFailed.exit_code if bad else 0
+
+
+_COLOURS = {"FAIL": "\033[31m", "warn": "\033[33m"}  # red, yellow

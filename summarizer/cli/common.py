@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..checks.verdict import Check, failed
+from ..checks.verdict import Check, failed, warned
 from ..config import Settings
 from ..errors import QualityCheckFailed, UsageError
 from ..text.articles import Article, load_article
@@ -41,9 +41,13 @@ def embedded_notice(llm: LLM, args: argparse.Namespace, why: str) -> None:
 
 
 def report_checks(checks: Sequence[Check], *, strict: bool) -> int:
+    """Failed checks and checks with warnings on stderr; under ``--strict`` only an error exits 3."""
     bad = failed(list(checks))
     for check in bad:
-        print(f"{PROG}: warning: check '{check.name}' failed: {check.detail}", file=sys.stderr)
+        # "failed" is an error-level finding; "warning" is kept for what only asks for a look
+        print(f"{PROG}: check '{check.name}' failed: {check.detail}", file=sys.stderr)
+    for check in warned(checks):
+        print(f"{PROG}: look before publishing: check '{check.name}': {check.detail}", file=sys.stderr)
     if bad and strict:
         raise QualityCheckFailed(f"{len(bad)} quality check(s) failed under --strict")
     return 0

@@ -1,10 +1,13 @@
 """Never publish what failed: the text a digest item shows when the model's headline or summary
 fails its checks.
 
-``--fallback lead`` (the default) shows the article's own headline (a generated one only when
-the article has none and the generated one passed) and its lead sentences, labelled as such;
-``--fallback none`` shows the model's text with the failing spans marked for the editor. Either
-way the item says what failed, and the subject line is built only from text that passed.
+``--fallback lead`` (the default) replaces only what failed, each on its own checks: a failed
+headline by the article's own headline (or, when it has none, its first words), a failed summary
+by the article's own lead sentences, each labelled as the article's and naming the checks that
+failed; what passed stays the model's, unlabelled. ``--fallback none`` shows the model's text with
+the failing spans marked for the editor. Either way the item says what failed, warnings are named
+("look before publishing") without replacing anything, and the subject line is built only from
+text that passed. "Failed" is an error-level finding (``checks.verdict``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from markupsafe import Markup
 
 from ..checks.marks import marked
 from ..checks.publish import FALLBACKS, publishable
-from ..checks.verdict import Check, failed
+from ..checks.verdict import Check, failed, warned
 from ..text.articles import Article
 from ..text.lead import article_headline, lead
 
@@ -27,15 +30,18 @@ LABELS = {
            "headline": "The article's own headline: the generated headline failed its checks ({checks}).",
            "headline_lead": "The article's first words as the headline: the generated headline failed its checks "
                             "({checks}).",
-           "flagged": "Check before use: {checks}."},
+           "flagged": "Check before use: {checks}.",
+           "warned": "Look before publishing (warnings): {checks}."},
     "ru": {"lead": "Начало статьи: автоматическая аннотация не прошла проверку ({checks}).",
            "headline": "Заголовок статьи: автоматический заголовок не прошёл проверку ({checks}).",
            "headline_lead": "Начало статьи вместо заголовка: автоматический заголовок не прошёл проверку ({checks}).",
-           "flagged": "Проверьте перед публикацией: {checks}."},
+           "flagged": "Проверьте перед публикацией: {checks}.",
+           "warned": "Посмотрите перед публикацией (предупреждения): {checks}."},
     "kk": {"lead": "Мақаланың басы: автоматты аннотация тексеруден өтпеді ({checks}).",
            "headline": "Мақаланың өз тақырыбы: автоматты тақырып тексеруден өтпеді ({checks}).",
            "headline_lead": "Тақырып орнына мақаланың басы: автоматты тақырып тексеруден өтпеді ({checks}).",
-           "flagged": "Жарияламас бұрын тексеріңіз: {checks}."},
+           "flagged": "Жарияламас бұрын тексеріңіз: {checks}.",
+           "warned": "Жарияламас бұрын қараңыз (ескертулер): {checks}."},
 }  # fmt: skip
 
 
@@ -62,20 +68,29 @@ def choose(
     names = ", ".join(dict.fromkeys(c.name for c in bad_headline + bad_summary))
     labels = LABELS.get(lang, LABELS["en"])
     if mode == "none" or not (bad_headline or bad_summary):
-        note = labels["flagged"].format(checks=names) if names else None
-        return Shown(headline, not bad_headline, summary, marked(summary, summary_checks), note)
-    own = article_headline(article)
+        notes = [labels["flagged"].format(checks=names)] if names else []
+        notes += _warned(labels, headline_checks, summary_checks)
+        return Shown(headline, not bad_headline, summary, marked(summary, summary_checks), " ".join(notes) or None)
     notes = []
-    shown_headline = own or headline
+    # Each text's fate is its own checks' alone: a failed headline never relabels a summary that
+    # passed, and a passing headline stays the model's (unlabelled) beside a replaced summary.
+    shown_headline, kept_headline = headline, headline_checks
     if bad_headline:
-        shown_headline = own or _first_words(lead(article, sentences=1))
+        own = article_headline(article)
+        shown_headline, kept_headline = own or _first_words(lead(article, sentences=1)), ()
         notes.append(labels["headline" if own else "headline_lead"].format(checks=_names(bad_headline)))
-    # The summary's fate is its own checks' alone: a failed headline never relabels a summary that passed.
     shown_summary, replaced = publishable(article, summary, summary_checks, mode=mode)
     if replaced:
         notes.append(labels["lead"].format(checks=_names(bad_summary)))
     checks = () if replaced else summary_checks
+    notes += _warned(labels, kept_headline, checks)
     return Shown(shown_headline, True, shown_summary, marked(shown_summary, checks), " ".join(notes))
+
+
+def _warned(labels: dict[str, str], *shown: tuple[Check, ...]) -> list[str]:
+    """The note naming the checks with warnings on the model's text still shown."""
+    names = _names(warned(c for checks in shown for c in checks))
+    return [labels["warned"].format(checks=names)] if names else []
 
 
 def _names(checks: list[Check]) -> str:

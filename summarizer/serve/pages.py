@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..checks.verdict import Check, verdict_line
 from ..errors import UsageError
 from ..output.tasks import CHECK_KINDS, TASKS, task
 from ..text.articles import Article, article_files, parse_article
@@ -168,7 +169,8 @@ def _doc(request: Request) -> Doc:
 
 def review_context(request: Request, doc: Doc) -> dict[str, Any]:
     desk = desk_of(request)
-    context: dict[str, Any] = {"doc": doc, "approvals": store_of(request).approvals(doc.id)}
+    context: dict[str, Any] = {"doc": doc, "approvals": store_of(request).approvals(doc.id),
+                               "verdict": verdict_line(Check.from_dict(c) for c in doc.checks)}  # fmt: skip
     if doc.status != "done" or doc.result is None:
         return context
     if doc.kind == "translation":

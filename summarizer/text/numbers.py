@@ -20,6 +20,9 @@ Reading rules, per language:
 * Small numbers written as words in the translation (``три``, ``үш``) may stand for digits of the
   source: style guides spell out numbers below ten. Likewise a bare scale word (``тысяча``,
   ``миллион``) may stand for ``1,000`` or ``1 million``.
+* Roman numerals (``XIX съезд``, ``XXI ғасыр``, also typed in Cyrillic look-alikes) are their
+  values in every language (``text.roman``), so XIX for 19th is the same number and XVII for XIX
+  is not; an ordinal word (``Вторая``, ``екінші``) may stand for a small one.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Literal
+
+from .roman import ordinal_spans, roman_spans
 
 __all__ = [
     "Figures",
@@ -120,6 +125,9 @@ def read_figures(text: str, lang: str) -> Figures:
     scaled: set[int] = set()
     for _, value in _numbers(text, key, scaled):
         values[value] += 1
+    values.update(value for _, _, value in roman_spans(text))
+    spelled = _names(text, _NUMBER_WORDS.get(key, []), key)
+    spelled.update(n - 1 for _, _, n in ordinal_spans(text, key))
     bare: Counter[int] = Counter()
     for scale, power in _scales(key):
         for hit in scale.finditer(text):
@@ -129,7 +137,7 @@ def read_figures(text: str, lang: str) -> Figures:
         values=values,
         months=months,
         weekdays=_names(text, _WEEKDAYS[key], key),
-        spelled=_names(text, _NUMBER_WORDS.get(key, []), key),
+        spelled=spelled,
         bare=bare,
     )
 
@@ -312,6 +320,7 @@ def number_spans(text: str, lang: str) -> list[tuple[int, int, Decimal]]:
     words, values = _number_words(key)
     if words is not None:
         hits += [(m.start(), m.end(), Decimal(values[m.lastindex - 1])) for m in words.finditer(masked)]  # type: ignore[operator]
+    hits += roman_spans(masked)
     for start, end, value in sorted(hits):
         for scale, power in _scales(key):
             hit = scale.match(masked, end)

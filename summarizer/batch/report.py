@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,6 +111,13 @@ class JobResult:
     @property
     def failed_checks(self) -> list[str]:
         return [c.name for c in failed(self.result.checks)] if self.result is not None else []
+
+    def adding(self, check: Check) -> JobResult:
+        """This result with ``check`` among its checks (replacing one of its name): the checks a
+        batch makes across its jobs, after them (consistency, the judge's review)."""
+        assert self.result is not None
+        checks = tuple(c for c in self.result.checks if c.name != check.name) + (check,)
+        return replace(self, result=replace(self.result, checks=checks))
 
 
 class ItemOut(BaseModel):
@@ -287,5 +294,11 @@ def write_report_files(out: Path, report: ReportOut) -> None:
         by_outlet[item.outlet][item.article][item.task] = item
         if item.task not in tasks[item.outlet]:
             tasks[item.outlet].append(item.task)
-    html = render_html("index.html.j2", report=report, outlets=by_outlet, tasks=tasks)
+    # A name spelt two ways across an outlet's translations: one line per name, under the outlet.
+    spelt: dict[str, dict[str, None]] = defaultdict(dict)
+    for item in report.items:
+        for check in item.checks:
+            if check.name == "consistency":
+                spelt[item.outlet].update(dict.fromkeys(f.message for f in check.findings))
+    html = render_html("index.html.j2", report=report, outlets=by_outlet, tasks=tasks, spelt=spelt)
     write_atomic(out / "index.html", html)

@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text.glossary import Glossary
 from ..text.roman import roman_value
@@ -29,7 +30,7 @@ from ..text.words import TERM
 from .renderings import rendering, warning
 from .verdict import Check, Finding
 
-__all__ = ["Name", "names_check", "proper_names", "unsupported_names"]
+__all__ = ["Name", "Paired", "source_names", "names_check", "pair_names", "proper_names", "unsupported_names"]
 
 # Capitalised words that are not names: titles, institutions' common nouns, calendar words,
 # function words that open a clause. Russian and Kazakh write these in lower case, so they
@@ -182,7 +183,9 @@ def _keys(name: Name) -> list[str]:
     return keys
 
 
+@lru_cache(maxsize=8)
 def _candidates(text: str) -> list[Name]:
+    # Cached: ``names_check`` asks for the candidates it has just paired (``pair_names``).
     return [
         Name(m.group(), m.start(), m.end(), name_key(m.group()))
         for pattern in (TERM, _PARTS)
@@ -203,34 +206,14 @@ def names_check(
     source: str, translation: str, *, glossary: Glossary | None = None, source_lang: str = "en", target_lang: str = "ru"
 ) -> Check:
     """Every name word of ``source`` in ``translation``, recognisably (see the module docstring)."""
-    names = _distinct(proper_names(source))
+    names = source_names(source)
     if glossary is not None:
         covered = {w.casefold() for t in glossary.select(source, lang=source_lang, target=target_lang)
                    for w in TERM.findall(t.form(source_lang))}  # fmt: skip
         names = [n for n in names if n.word.casefold() not in covered]
     candidates = _candidates(translation)
-    # A Russian, Kazakh or Belarusian source inflects its names too (Доманевскиймен, Белстаце):
-    # the target's form may be a stem of the source's.
-    inflected = source_lang in ("ru", "kk", "be", "uk")
-    # One source name, one target name: each target word belongs to the source name it is most
-    # like (the longer key on a tie), so Альберт cannot pass for both Aleksandr and Albert.
-    # Names that share a stem (Kazakh, Kazakhstan) may share their target words.
-    owner: dict[tuple[int, int], str] = {}
-    for c in candidates:
-        scored = [
-            (best_prefix_similarity(n.key, c.key), len(n.key), n.key) for n in names if _same(n.key, c.key, inflected)
-        ]
-        if scored:
-            owner[(c.start, c.end)] = max(scored)[2]
-    missing: list[tuple[Name, Name | None]] = []
-    for name in names:
-        keys = _keys(name)
-        exact = [c for c in candidates if _same(name.key, c.key, inflected)]
-        if any(_related_keys(owner[(c.start, c.end)], name.key) for c in exact):
-            continue
-        if not exact and any(_found(keys, c) for c in candidates):
-            continue  # by a stem or an exonym (Mexicans / мексиканцы, China / Китай)
-        missing.append((name, _closest(name, candidates)))
+    missing = [(p.name, _closest(p.name, candidates)) for p in pair_names(names, translation, source_lang=source_lang)
+               if not p.found]  # fmt: skip
     if not missing:
         return Check("names", True, f"all {len(names)} name words of the source are there")
     there = frozenset(n.word.casefold() for n in names) - {n.word.casefold() for n, _ in missing}
@@ -249,6 +232,44 @@ def names_check(
         detail=f"{len(errors)} of {len(names)} name words of the source are missing or mangled: "
         + ", ".join(f.message for f in errors[:12]),
     )
+
+
+@dataclass(frozen=True)
+class Paired:
+    """One name word of the source and the words of the translation that render it."""
+
+    name: Name
+    renderings: tuple[Name, ...]  # the target words this name owns: each is most like this name
+    found: bool  # the translation has it in a recognisable form (``names_check``'s verdict)
+
+
+def pair_names(names: list[Name], translation: str, *, source_lang: str = "en") -> list[Paired]:
+    """Each source name with its renderings in ``translation``: the one pairing ``names_check``
+    judges and ``consistency`` compares across documents."""
+    candidates = _candidates(translation)
+    # A Russian, Kazakh or Belarusian source inflects its names too (Доманевскиймен, Белстаце):
+    # the target's form may be a stem of the source's.
+    inflected = source_lang in ("ru", "kk", "be", "uk")
+    # One source name, one target name: each target word belongs to the source name it is most
+    # like (the longer key on a tie), so Альберт cannot pass for both Aleksandr and Albert.
+    # Names that share a stem (Kazakh, Kazakhstan) may share their target words.
+    owner: dict[tuple[int, int], str] = {}
+    for c in candidates:
+        scored = [
+            (best_prefix_similarity(n.key, c.key), len(n.key), n.key) for n in names if _same(n.key, c.key, inflected)
+        ]
+        if scored:
+            owner[(c.start, c.end)] = max(scored)[2]
+    paired = []
+    for name in names:
+        exact = [c for c in candidates if _same(name.key, c.key, inflected)]
+        found = any(_related_keys(owner[(c.start, c.end)], name.key) for c in exact) or (
+            # by a stem or an exonym (Mexicans / мексиканцы, China / Китай)
+            not exact and any(_found(_keys(name), c) for c in candidates)
+        )
+        own = tuple(c for c in exact if owner[(c.start, c.end)] == name.key)
+        paired.append(Paired(name, own, found))
+    return paired
 
 
 def _missing(name: Name, near: Name | None) -> Finding:
@@ -284,6 +305,11 @@ def _closest(name: Name, candidates: list[Name]) -> Name | None:
     scored = [(best_prefix_similarity(name.key, c.key), c) for c in candidates if c.word[0].isupper()]
     scored = [s for s in scored if s[0] >= 0.65]
     return max(scored, key=lambda s: s[0])[1] if scored else None
+
+
+def source_names(source: str) -> list[Name]:
+    """The name words of ``source``, each once (where it first occurs)."""
+    return _distinct(proper_names(source))
 
 
 def _distinct(names: Iterable[Name]) -> list[Name]:

@@ -33,6 +33,7 @@ from ..text.articles import Article, article_files, parse_article
 from ..text.translit import to_latin
 from . import review
 from .api import read_body
+from .day import spelt_today
 from .desk import Desk, DeskError, one_line
 from .security import check_csrf, csrf_nonce, csrf_token, set_csrf
 from .store import Doc, Store
@@ -184,6 +185,7 @@ def review_context(request: Request, doc: Doc) -> dict[str, Any]:
             target_lang=doc.params.get("lang") or doc.params.get("to", "ru"),
         )
         context["rows"] = review.rows(doc.source, left, doc.output, right)
+        context["spelt"] = spelt_today(store_of(request), doc)  # names spelt two ways in the day's translations
     elif doc.kind == "summary":
         marks = review.summary_marks(doc.output, doc.checks)
         context["left"] = [review.pieces(doc.source, s, []) for s in review.paragraphs(doc.source)]

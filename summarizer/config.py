@@ -133,6 +133,16 @@ class Settings:
     def max_input_bytes(self) -> int:
         return int(self.max_input_mb * 1024 * 1024)
 
+    def aimed_at(self, *, model: str | None = None, base_url: str | None = None) -> Settings:
+        """These settings asking another model or endpoint (``--review-model``/``--review-base-url``,
+        a stronger judge): an endpoint given means the ``openai`` backend; cache, timeouts and key
+        are kept."""
+        aimed = replace(self, backend=Backend.OPENAI, base_url=base_url) if base_url else self
+        aimed = replace(aimed, model=model) if model else aimed
+        if aimed.backend is Backend.OPENAI and aimed.model is None:
+            aimed = replace(aimed, model=DEFAULT_OPENAI_MODEL)
+        return aimed
+
 
 _ENV_NAMES = {
     "SUMMARIZER_BACKEND": "backend",

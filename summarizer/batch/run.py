@@ -32,12 +32,14 @@ from ..llm.client import LLM
 from ..llm.ratelimit import RateLimiter
 from ..llm.steps import arun
 from ..text.articles import Article
+from .consistency import with_consistency
 from .inputs import find_inputs
 from .jobs import BatchOptions, Job, Progress, Runner, Silent, fingerprint, group_by_input, plan, result_of
 from .ledger import Ledger
 from .openai_batch import require_batch_api, run_openai_batch
 from .pricing import load_pricing
 from .report import JobResult, write_atomic, write_report
+from .review import with_review
 
 __all__ = ["BatchOptions", "Job", "Progress", "find_inputs", "plan", "run_batch"]
 
@@ -104,8 +106,10 @@ def run_batch(
     progress: Progress | None = None,
     limiter: RateLimiter | None = None,
     clock: Callable[[], float] | None = None,
+    judge: LLM | None = None,
 ) -> list[JobResult]:
-    """Run ``plan(find_inputs(...))``'s jobs, write outputs and report; a ``JobResult`` per job, in order."""
+    """Run ``plan(find_inputs(...))``'s jobs, write outputs and report; a ``JobResult`` per job, in order.
+    ``judge``: the model that reviews each translation and summary once the jobs are done (``--review``)."""
     if options.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     limiter = limiter or _limiter(options)
@@ -125,6 +129,7 @@ def run_batch(
             _sweep_temporaries(options.out)
             runner = Runner(llm=llm, ledger=ledger, out=options.out, progress=progress)
             progress.start(len(jobs), earlier=ledger.counts())
+            finished = False
             try:
                 if options.openai_batch:
                     run_openai_batch(runner, jobs, poll_seconds=options.poll_seconds)
@@ -136,9 +141,15 @@ def run_batch(
                         progress.note(f"{llm.model} answers one request at a time: running with concurrency 1")
                         concurrency = 1
                     asyncio.run(_run_async(runner, jobs, concurrency=concurrency, limiter=limiter))
+                finished = True
             finally:
                 progress.close()
-                ordered = _in_plan_order(jobs, runner.results)
+                # Across the outlet's translations: a name spelt two ways (checks/consistency.py).
+                ordered = with_consistency(jobs, _in_plan_order(jobs, runner.results), options.out)
+                if judge is not None and finished:  # not after an interruption: report what there is
+                    progress.note(f"reviewing the translations and summaries with {judge.model}")
+                    width = 1 if judge.capabilities.serial else options.concurrency
+                    ordered = with_review(jobs, ordered, options.out, judge, concurrency=width)
                 write_report(
                     options.out,
                     ordered,

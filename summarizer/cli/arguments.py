@@ -61,6 +61,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
         tasks[spec.name] = t
     for spec in ("summary", "headline", "translate"):
         tasks[spec].add_argument("--json", action="store_true", help="print the result with its metadata and checks")
+        _review_options(tasks[spec])
     f = tasks["facts"]
     f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
     f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
@@ -87,6 +88,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
         choices=["lead", "none"],
         help="a summary that failed its checks: write the article's lead instead (lead, the default) or keep it (none)",
     )
+    _review_options(b)
     b.set_defaults(handler=handlers["batch"])
 
     m = sub.add_parser("merge-reports", help="one report for the output folders of a sharded batch")
@@ -112,8 +114,11 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     d.set_defaults(handler=handlers["digest"])
 
     k = sub.add_parser("check", parents=[common], help="check a translation against its source (no model call)")
-    k.add_argument("source", help="the source article file, or - for stdin")
-    k.add_argument("translation", help="its translation, a file")
+    k.add_argument("source", nargs="?", help="the source article file, or - for stdin")
+    k.add_argument("translation", nargs="?", help="its translation, a file")
+    k.add_argument("more", nargs="*", metavar="SOURCE TRANSLATION", help="more pairs, checked together for names "
+                   "spelt two ways across them")  # fmt: skip
+    k.add_argument("--pairs", metavar="DIR", help="a folder of pairs: each NAME.LANG.txt beside its source NAME.txt")
     k.add_argument(
         "--to", "--lang", dest="lang", choices=list(LANGUAGES), help="language of the translation (or summary)"
     )
@@ -125,6 +130,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     k.add_argument("--glossary", help="CSV of house spellings to check names against")
     k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
+    _review_options(k, model_options=True)
     k.set_defaults(handler=handlers["check"])
 
     i = sub.add_parser(
@@ -154,3 +160,15 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     w.add_argument("--glossary", help="the house glossary (CSV), offered on every form")
     w.set_defaults(handler=handlers["serve"])
     return parser
+
+
+def _review_options(parser: argparse.ArgumentParser, *, model_options: bool = False) -> None:
+    """``--review`` and the judge's model and endpoint (``facts/review.py``)."""
+    meaning = "negation, swapped roles, wrong entity, changed quantity, omission"
+    parser.add_argument("--review", action="store_true", help=f"ask a model to list meaning errors ({meaning}), "
+                        "each quoted from both texts")  # fmt: skip
+    parser.add_argument("--review-model", help="the judge's model (default: the configured one)")
+    parser.add_argument("--review-base-url", help="the judge's OpenAI-compatible endpoint (default: the configured)")
+    if model_options:  # check asks no model but the judge: it needs the model options for it
+        parser.add_argument("--backend", choices=[b.value for b in Backend], help="the judge's backend")
+        parser.add_argument("--model", help="the judge's model name at the endpoint (SUMMARIZER_MODEL)")

@@ -24,11 +24,22 @@ def task_command(args: argparse.Namespace) -> int:
     params = spec.read(lambda key: getattr(args, key, None))
     if spec.uses_glossary and args.glossary:
         params = replace(params, glossary=load_glossary(args.glossary))
+    if args.review:
+        from .review import refuse_early
+
+        refuse_early(args, config)
     with open_llm(config) as llm:
         embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks" if spec.name == "translate" else "tiny")
         result = run(spec.steps(article, llm, params), llm)
     print(spec.shape(result).model_dump_json(indent=2) if args.json else spec.text(result))
-    return report_checks(spec.checks(result), strict=args.strict)
+    checks = tuple(spec.checks(result))
+    if args.review:  # the judge's meaning review, beside the checks (facts/review.py)
+        from .review import review_pairs
+
+        kind = "translation" if spec.name == "translate" else "summary"
+        judged = getattr(result, "cyrillic", result.text)  # what the checks judged: Kazakh before transliteration
+        checks += review_pairs(args, config, article, judged, params.lang or "en", kind)
+    return report_checks(checks, strict=args.strict)
 
 
 def facts_command(args: argparse.Namespace) -> int:

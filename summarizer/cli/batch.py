@@ -38,6 +38,10 @@ def batch_command(args: argparse.Namespace) -> int:
     if args.shard:
         inputs = select_shard(inputs, *parse_shard(args.shard))
     jobs = plan(inputs, options.outlets, options.tasks)  # usage errors before any work
+    if args.review and not args.dry_run:
+        from .review import refuse_early
+
+        refuse_early(args, config)
     with open_llm(config) as llm:
         if args.dry_run:
             pricing = load_pricing(options.pricing)
@@ -53,7 +57,13 @@ def batch_command(args: argparse.Namespace) -> int:
             if estimate.failed:
                 raise SummarizerError(f"{len(estimate.failed)} input(s) would fail: {names(estimate.failed)}")
             return 0
-        results = run_batch(jobs, llm, options, progress=for_terminal())
+        aimed = config.aimed_at(model=args.review_model, base_url=args.review_base_url)
+        judge = open_llm(aimed) if args.review else None
+        try:
+            results = run_batch(jobs, llm, options, progress=for_terminal(), judge=judge)
+        finally:
+            if judge is not None:
+                judge.close()
     done = [r for r in results if r.status == "done"]
     cached = sum(r.cached for r in done)
     earlier = sum(r.resumed for r in done)

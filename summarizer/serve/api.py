@@ -9,6 +9,8 @@ A route per task of ``output/tasks.py``, its fields the task's parameters.
     POST /api/check     {source, text, to? | kind?, ...}   -> CheckReportOut {passed, checks, ...}
     GET  /api/health                                       -> {status, backend, model, endpoint, waiting}
 
+``"review": true`` on summarise, headline, translate and check adds the configured model's meaning
+review (``facts/review.py``) as one more check, ``review``; refused (400) on the embedded model.
 ``glossary`` is the CSV text of a glossary (a header row of language codes, one term per row).
 Bad input is 400 with ``{"error": "<one line>"}``; a body over the article size limit is 413; a
 failing model endpoint is 502 (504 when it timed out). Errors never carry a traceback or the key.
@@ -84,7 +86,12 @@ def _task_route(spec: TaskSpec) -> Callable[[Request], Awaitable[Response]]:
         data = await read_json(request)
         desk = _desk(request)
         article = desk.article(data.get("text"))
-        return _json(await desk.run(spec, article, desk.params(spec, data.get)))
+        out = await desk.run(spec, article, desk.params(spec, data.get))
+        if _wants_review(data) and spec.kind in ("summary", "translation"):
+            judged = getattr(out, "cyrillic", None) or getattr(out, spec.kind)  # what the checks judged
+            lang = getattr(out, "language", None) or data.get("lang") or data.get("to") or "en"
+            out = await _reviewed(desk, out, spec.kind, spec.source(article), judged, lang, article.language)
+        return _json(out)
 
     return endpoint
 
@@ -101,7 +108,34 @@ async def check(request: Request) -> Response:
     glossary = desk.glossary(data.get("glossary"))
     out = await desk.check(kind, source, data.get("text"), lang=lang, length=data.get("length", "short"),
                            glossary=glossary)  # fmt: skip
+    if _wants_review(data):
+        from ..tasks.translate import source_text
+
+        text = source_text(source) if kind == "translation" else source.text
+        out = await _reviewed(desk, out, kind, text, str(data.get("text")).strip(), lang or "en", source.language)
     return _json(out)
+
+
+def _wants_review(data: dict[str, Any]) -> bool:
+    review = data.get("review", False)
+    if not isinstance(review, bool):
+        raise DeskError(400, '"review" is true or false')
+    return review
+
+
+async def _reviewed(desk: Desk, out: Any, kind: str, source: str, judged: str, lang: str, source_lang: str) -> Any:
+    """``out`` with the judge's ``review`` check among its checks (``passed`` too, where it has one)."""
+    from ..checks.out import CheckOut
+    from ..facts.review import review_steps
+
+    llm = desk.llm
+    if llm is None:
+        raise DeskError(503, "the desk is starting; try again in a moment")
+    review = await desk.drive(review_steps(source, judged, llm, kind=kind, lang=lang, source_lang=source_lang))
+    update: dict[str, Any] = {"checks": [*out.checks, CheckOut.of(review.check)]}
+    if "passed" in type(out).model_fields:
+        update["passed"] = out.passed and review.check.passed
+    return out.model_copy(update=update)
 
 
 # A route per task (``/api/summarise``, ``/api/headline``, ...), and its aliases (``/api/summarize``).

@@ -29,7 +29,7 @@ from ..config import Settings
 from ..errors import SummarizerError
 from ..redact import redact
 from ..render import html_env
-from . import api, boards, pages
+from . import api, boards, judge, pages
 from .desk import Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
@@ -86,6 +86,7 @@ def create_app(
             *api.routes,
             *pages.routes,
             *boards.routes,
+            *judge.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[Middleware(GuardMiddleware, guard=guard)],

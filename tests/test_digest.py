@@ -191,3 +191,15 @@ def test_digest_names_place_agency_and_date_of_real_copy(
     assert "Source: Reuters, Los Angeles, 2020-01-19" in text
     html = parsed.get_body(("html",)).get_content()
     assert "Reuters, Los Angeles, 2020-01-19" in html
+
+
+def test_stderr_names_whose_check_failed_and_never_calls_a_failure_a_warning(
+    hostile_server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same hostile answer is the headline (too long: 'length') and the summary of the seed.
+    assert main(["digest", str(SEED), "--html", str(tmp_path / "d.html")]) == 0
+    err = capsys.readouterr().err
+    failed = [line for line in err.splitlines() if "failed:" in line]
+    assert failed and all("warning:" not in line for line in failed)
+    assert any("headline check 'length' failed" in line for line in failed)
+    assert all(" headline check " in line or " summary check " in line for line in failed)

@@ -21,8 +21,8 @@ def digest_command(args: argparse.Namespace) -> int:
     for failure in digest.failures:
         print(f"{PROG}: warning: left out {failure.label}: {failure.reason}", file=sys.stderr)
     warnings = quality_warnings(digest)
-    for line in warnings:
-        print(f"{PROG}: warning: {line}", file=sys.stderr)
+    for line in warnings:  # error-level failures: "warning" is the severity of what only asks for a look
+        print(f"{PROG}: {line}", file=sys.stderr)
     if warnings and args.strict:
         raise QualityCheckFailed(f"{len(warnings)} quality check(s) failed under --strict; nothing written or sent")
     html, text = render_html(digest), render_text(digest)

@@ -73,13 +73,14 @@ class DigestItem:
     summary: str
     facts: tuple[str, ...]
     topic: str
-    checks: tuple[Check, ...]
+    checks: tuple[Check, ...]  # the headline's, then the summary's
     # What the editor sees when a check failed (``digest.fallback``): the fallback's label or
     # what to check, the summary with its failing spans marked, and whether the headline may
     # go into the subject line.
     note: str | None = None
     summary_html: Markup | None = None
     headline_passed: bool = True
+    headline_checks: int = 0  # how many of ``checks`` are the headline's: stderr names whose check failed
 
     @property
     def importance(self) -> float:
@@ -191,6 +192,7 @@ def build_digest(
                 note=shown.note,
                 summary_html=shown.summary_html,
                 headline_passed=shown.headline_passed,
+                headline_checks=len(headline.checks),
             )
         )
     if not items:
@@ -252,7 +254,13 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def quality_warnings(digest: Digest) -> list[str]:
-    return [f"{i.article.id}: check '{c.name}' failed: {c.detail}" for i in digest.items for c in failed(i.checks)]
+    """One line per failed check, naming whose it is: the headline's and the summary's share names."""
+    return [
+        f"{i.article.id}: {'headline' if n < i.headline_checks else 'summary'} check '{c.name}' failed: {c.detail}"
+        for i in digest.items
+        for n, c in enumerate(i.checks)
+        if not c.passed
+    ]
 
 
 def render_html(digest: Digest) -> str:

@@ -113,6 +113,15 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     d.set_defaults(handler=handlers["digest"])
 
+    p = sub.add_parser("pull", parents=[common], help="pull new items from news feeds into an inbox folder")
+    p.add_argument("feeds", metavar="FEEDS.toml", help="one [[feed]] table per feed: name, url, agency?, language?, "
+                   "full_text?")  # fmt: skip
+    p.add_argument("--into", required=True, metavar="DIR", help="the inbox folder (created if missing)")
+    p.add_argument("--wait", type=float, default=300.0, help="seconds to wait for a pull already running (default 300)")
+    p.add_argument("--feed-timeout", type=float, default=20.0, help="seconds per request (default 20)")
+    p.add_argument("--host-delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
+    p.set_defaults(handler=handlers["pull"])
+
     k = sub.add_parser("check", parents=[common], help="check a translation against its source (no model call)")
     k.add_argument("source", nargs="?", help="the source article file, or - for stdin")
     k.add_argument("translation", nargs="?", help="its translation, a file")

@@ -103,6 +103,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     d.add_argument("--out", metavar="FILE.eml", help="write the email as an .eml file")
     d.add_argument("--html", metavar="FILE.html", help="write the HTML part to a file")
     d.add_argument("--send-to", nargs="+", default=[], metavar="ADDRESS", help="deliver via SUMMARIZER_SMTP_URL")
+    d.add_argument("--since", metavar="SPAN", help="only articles pulled in the window: 24h, 90m, 7d, or an ISO time")
     d.add_argument("--strict", action="store_true", help="exit 3 (and send nothing) when a quality check fails")
     d.add_argument(
         "--fallback",

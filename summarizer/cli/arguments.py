@@ -61,11 +61,14 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
         tasks[spec.name] = t
     for spec in ("summary", "headline", "translate"):
         tasks[spec].add_argument("--json", action="store_true", help="print the result with its metadata and checks")
+        tasks[spec].add_argument("--format", choices=["text", "json", "ninjs"], help="text (default), json (as "
+                                 "--json) or ninjs: one IPTC ninjs 2.2 item")  # fmt: skip
         _review_options(tasks[spec])
     f = tasks["facts"]
     f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
     f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
-    f.add_argument("--format", choices=["json", "md"], default="json", help="json (default) or md (Markdown)")
+    f.add_argument("--format", choices=["json", "md", "ninjs"], default="json",
+                   help="json (default), md (Markdown) or ninjs (one IPTC ninjs 2.2 item)")  # fmt: skip
     f.add_argument(
         "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
     )
@@ -82,6 +85,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     b.add_argument("--openai-batch", action="store_true", help="use OpenAI's Batch API (half price, within 24 h)")
     b.add_argument("--poll-seconds", type=float, default=30.0, help="--openai-batch: seconds between looks")
     b.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
+    b.add_argument("--format", choices=["text", "ninjs"], default="text",
+                   help="ninjs: also write each output as an IPTC ninjs item, NAME.TASK.ninjs.json")  # fmt: skip
     b.add_argument("--shard", metavar="K/N", help="run only the K-th of N parts of the inputs (one per machine)")
     b.add_argument(
         "--fallback",

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["KEYS", "Provenance", "format_provenance", "parse_provenance"]
+__all__ = ["KEYS", "Provenance", "format_provenance", "parse_provenance", "without_header"]
 
 KEYS = ("date", "agency", "feed", "link", "guid", "published", "pulled", "language", "version", "title")
 _LINE = re.compile(rf"[ \t]*({'|'.join(KEYS)})[ \t]+([^\n]*?)[ \t]*\n")
@@ -100,6 +100,15 @@ def format_provenance(p: Provenance) -> str:
 
 def _one_line(value: str) -> str:
     return " ".join(value.split())
+
+
+def without_header(text: str) -> str:
+    """``text`` with a wire header replaced by its title line: what a translator is given (links,
+    GUIDs and times are not copy); ``text`` itself when it opens without one."""
+    header, end = parse_provenance(text)
+    if header is None:
+        return text
+    return f"{header.title}\n\n{text[end:]}" if header.title else text[end:]
 
 
 def parse_provenance(text: str) -> tuple[Provenance | None, int]:

@@ -7,11 +7,17 @@ import ipaddress
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from .common import PROG, settings
 
+if TYPE_CHECKING:
+    from ..serve.publish import PublishTarget
+
 TOKEN_VARIABLE = "SUMMARIZER_SERVE_TOKEN"
+PUBLISH_URL_VARIABLE = "SUMMARIZER_PUBLISH_URL"
+PUBLISH_SECRET_VARIABLE = "SUMMARIZER_PUBLISH_SECRET"
 _WEB_STACK = {"starlette", "uvicorn", "multipart", "python_multipart"}
 
 
@@ -53,6 +59,7 @@ def serve_command(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     config = settings(args)
+    publish_to = _publish_target(args.publish_url or os.environ.get(PUBLISH_URL_VARIABLE) or None)
     app = create_app(
         config,
         token=token,
@@ -61,7 +68,25 @@ def serve_command(args: argparse.Namespace) -> int:
         glossary_csv=glossary,
         host=args.host,
         hosts=hosts,
+        publish_to=publish_to,
     )
     print(f"{PROG}: the desk is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
     run(app, host=args.host, port=args.port, secret=config.api_key, debug=args.debug)
     return 0
+
+
+def _publish_target(url: str | None) -> PublishTarget | None:
+    """Where approvals go, checked before the desk starts: a URL without its secret is exit 2."""
+    if url is None:
+        return None
+    secret = os.environ.get(PUBLISH_SECRET_VARIABLE)
+    if not secret:
+        raise UsageError(f"publishing to a CMS needs {PUBLISH_SECRET_VARIABLE} (whsec_ and base64, as Standard "
+                         "Webhooks says), the key the CMS verifies each request with")  # fmt: skip
+    try:
+        import standardwebhooks  # noqa: F401  (the signer, the [wire] extra)
+    except ImportError:
+        raise UsageError("publishing needs the wire extra: pip install 'summarizer[wire]'") from None
+    from ..serve.publish import PublishTarget
+
+    return PublishTarget(url, secret)

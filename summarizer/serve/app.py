@@ -29,7 +29,7 @@ from ..config import Settings
 from ..errors import SummarizerError
 from ..redact import redact
 from ..render import html_env
-from . import api, boards, judge, pages
+from . import api, boards, judge, pages, publish
 from .desk import Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
@@ -53,6 +53,7 @@ def create_app(
     glossary_csv: str = "",
     host: str = "127.0.0.1",
     hosts: frozenset[str] = frozenset(),
+    publish_to: publish.PublishTarget | None = None,
 ) -> Starlette:
     """``host`` is the address the desk listens on; ``hosts`` the names it answers to behind a
     reverse proxy (``SUMMARIZER_SERVE_HOSTS``): every other ``Host`` header is refused."""
@@ -64,7 +65,8 @@ def create_app(
         app.state.store = Store(settings.cache_dir / "desk.sqlite")
         desk.open()
         try:
-            yield
+            async with publish.publishing(app, publish_to, settings.cache_dir):  # the CMS's outbox
+                yield
         finally:
             # Runs still waiting on the model when the server stops are cancelled and awaited
             # here, before the model client closes under them; the store marks them interrupted
@@ -87,6 +89,7 @@ def create_app(
             *pages.routes,
             *boards.routes,
             *judge.routes,
+            *publish.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[Middleware(GuardMiddleware, guard=guard)],

@@ -173,6 +173,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     w.add_argument("--inbox", metavar="DIR", help="a folder of articles editors can pick from")
     w.add_argument("--reports", metavar="DIR", help="a batch's --out folder, browsable and reviewable")
     w.add_argument("--glossary", help="the house glossary (CSV), offered on every form")
+    w.add_argument("--feeds", metavar="FEEDS.toml", help="pull these feeds into --inbox in the background")
+    w.add_argument("--pull-every", metavar="SPAN", default="10m", help="how often to pull --feeds (default 10m)")
     w.add_argument("--publish-url", metavar="URL", help="POST each approval to this CMS endpoint as signed ninjs "
                    "(SUMMARIZER_PUBLISH_URL; the secret in SUMMARIZER_PUBLISH_SECRET)")  # fmt: skip
     w.set_defaults(handler=handlers["serve"])

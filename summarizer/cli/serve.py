@@ -14,6 +14,7 @@ from .common import PROG, settings
 
 if TYPE_CHECKING:
     from ..serve.publish import PublishTarget
+    from ..wire.pull import FeedConfig
 
 TOKEN_VARIABLE = "SUMMARIZER_SERVE_TOKEN"
 PUBLISH_URL_VARIABLE = "SUMMARIZER_PUBLISH_URL"
@@ -58,6 +59,7 @@ def serve_command(args: argparse.Namespace) -> int:
         hosts = parse_hosts(os.environ.get(HOSTS_VARIABLE))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    feeds, every = _feeds(args)
     config = settings(args)
     publish_to = _publish_target(args.publish_url or os.environ.get(PUBLISH_URL_VARIABLE) or None)
     app = create_app(
@@ -69,6 +71,8 @@ def serve_command(args: argparse.Namespace) -> int:
         host=args.host,
         hosts=hosts,
         publish_to=publish_to,
+        feeds=feeds,
+        pull_every=every,
     )
     print(f"{PROG}: the desk is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
     run(app, host=args.host, port=args.port, secret=config.api_key, debug=args.debug)
@@ -90,3 +94,18 @@ def _publish_target(url: str | None) -> PublishTarget | None:
     from ..serve.publish import PublishTarget
 
     return PublishTarget(url, secret)
+
+
+def _feeds(args: argparse.Namespace) -> tuple[list[FeedConfig], float]:
+    """``--feeds`` read and checked before the desk starts, and ``--pull-every`` in seconds."""
+    if not args.feeds:
+        return [], 600.0
+    if not args.inbox:
+        raise UsageError("--feeds pulls into the inbox: give --inbox DIR too")
+    from ..digest.window import parse_span
+    from ..wire.pull import load_feeds
+
+    span = parse_span(args.pull_every)
+    if span is None or span.total_seconds() < 10:
+        raise UsageError(f"--pull-every {args.pull_every!r}: give a span of at least 10 s, e.g. 10m or 1h")
+    return load_feeds(Path(args.feeds)), span.total_seconds()

@@ -16,18 +16,26 @@ from ..errors import UsageError
 from ..text.articles import Article
 from ..text.provenance import parse_time
 
-__all__ = ["article_time", "parse_since"]
+__all__ = ["article_time", "parse_since", "parse_span"]
 
-_SPAN = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>m|min|h|d|w)", re.IGNORECASE)
-_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_SPAN = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|m|min|h|d|w)", re.IGNORECASE)
+_UNITS = {"s": "seconds", "m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_span(text: str) -> timedelta | None:
+    """``90m``, ``24h``, ``7d``, ``2w`` as a timedelta; None when ``text`` is not a span."""
+    span = _SPAN.fullmatch(text.strip())
+    if span is None:
+        return None
+    return timedelta(**{_UNITS[span.group("unit").lower()]: float(span.group("n"))})
 
 
 def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     """The window's start; :class:`UsageError` for anything but a span or an ISO time."""
     moment = now or datetime.now(UTC)
-    span = _SPAN.fullmatch(text.strip())
-    if span:
-        return moment - timedelta(**{_UNITS[span.group("unit").lower()]: float(span.group("n"))})
+    span = parse_span(text)
+    if span is not None:
+        return moment - span
     start = parse_time(text.strip())
     if start is None:
         raise UsageError(f"--since {text!r}: give a span (90m, 24h, 7d, 2w) or an ISO time (2026-12-07T06:00)")

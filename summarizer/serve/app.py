@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ from ..config import Settings
 from ..errors import SummarizerError
 from ..redact import redact
 from ..render import html_env
-from . import api, boards, judge, pages, publish
+from ..wire.pull import FeedConfig
+from . import api, boards, inbox as wire_inbox, judge, pages, publish
 from .desk import Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
@@ -54,6 +55,8 @@ def create_app(
     host: str = "127.0.0.1",
     hosts: frozenset[str] = frozenset(),
     publish_to: publish.PublishTarget | None = None,
+    feeds: Sequence[FeedConfig] = (),
+    pull_every: float = 600.0,
 ) -> Starlette:
     """``host`` is the address the desk listens on; ``hosts`` the names it answers to behind a
     reverse proxy (``SUMMARIZER_SERVE_HOSTS``): every other ``Host`` header is refused."""
@@ -66,7 +69,8 @@ def create_app(
         desk.open()
         try:
             async with publish.publishing(app, publish_to, settings.cache_dir):  # the CMS's outbox
-                yield
+                async with wire_inbox.pulling(app, feeds, pull_every, inbox):  # --feeds into --inbox
+                    yield
         finally:
             # Runs still waiting on the model when the server stops are cancelled and awaited
             # here, before the model client closes under them; the store marks them interrupted

@@ -165,3 +165,10 @@ def test_the_pulled_time_is_when_the_run_wrote_the_file(tmp_path: Path) -> None:
     report = pull(feeds, tmp_path, now=lambda: moment)
     wire = load_article(tmp_path / report.written[0]).meta.wire
     assert wire is not None and wire.when("pulled") == moment
+
+
+def test_inspect_shows_a_pulled_items_provenance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = pull([FeedConfig(name="kz", url=str(DATA / "kazinform.rss"), full_text=False)], tmp_path)
+    assert main(["inspect", str(tmp_path / report.written[0])]) == 0
+    out = capsys.readouterr().out
+    assert "feed:       kz\n" in out and "guid:       https://www.inform.kz/en/" in out and "pulled:     20" in out

@@ -83,3 +83,21 @@ def test_local_paths_and_other_schemes(tmp_path: Path) -> None:
         FAST.get(str(tmp_path / "missing.xml"))
     with pytest.raises(WireError, match="only http"):
         FAST.get("gopher://example.org/feed")
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback_feed", "refused"),
+    [
+        ("127.0.0.1", False, "a loopback address (127.0.0.1)"),
+        ("127.0.0.1", True, None),
+        ("::1", False, "a loopback address (::1)"),
+        ("8.8.8.8", False, None),
+        ("fd00::1", True, "a private address (fd00::1)"),
+        ("fe80::1", True, "a link-local address (fe80::1)"),
+        ("0.0.0.0", True, "a private address (0.0.0.0)"),
+    ],
+)
+def test_which_addresses_a_redirect_may_reach(host: str, loopback_feed: bool, refused: str | None) -> None:
+    from summarizer.wire.fetch import _refused_address
+
+    assert _refused_address(host, allow_loopback=loopback_feed) == refused

@@ -172,3 +172,23 @@ def test_inspect_shows_a_pulled_items_provenance(tmp_path: Path, capsys: pytest.
     assert main(["inspect", str(tmp_path / report.written[0])]) == 0
     out = capsys.readouterr().out
     assert "feed:       kz\n" in out and "guid:       https://www.inform.kz/en/" in out and "pulled:     20" in out
+
+
+@pytest.mark.parametrize(
+    ("link", "why"),
+    [
+        ("file:///etc/passwd", "must be http(s), refused"),
+        ("/etc/passwd", "must be http(s), refused"),
+        ("http://169.254.169.254/latest/meta-data/", "links to a link-local address"),
+        ("http://10.1.2.3/page", "links to a private address"),
+    ],
+)
+def test_a_teasers_link_off_the_web_is_refused_and_the_teaser_kept(tmp_path: Path, link: str, why: str) -> None:
+    feed = tmp_path / "teaser.rss"
+    feed.write_text((DATA / "teaser.rss").read_text(encoding="utf-8").replace("{base}/world/1700001", link),
+                    encoding="utf-8")  # fmt: skip
+    report = pull([FeedConfig(name="tass", url=str(feed))], tmp_path / "in", fetcher=FAST)
+    (result,) = report.feeds
+    assert why in result.warnings[0]
+    text = (tmp_path / "in" / report.written[0]).read_text(encoding="utf-8")
+    assert "root:" not in text and "signed a deal" in text

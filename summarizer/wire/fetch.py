@@ -5,7 +5,8 @@ conditional GET when the last answer gave an ``ETag`` or ``Last-Modified``, a ti
 retries on what may pass (timeouts, refused connections, 429 and 5xx; never another 4xx), a delay
 between two requests to one host, and a size cap read, not trusted from ``Content-Length``.
 
-Redirects, at most ``max_redirects``, are followed only to ``http`` or ``https``, never to
+A teaser's page link comes from the feed, so it is held to the same rules as a redirect, and is
+never read as a local path. Redirects, at most ``max_redirects``, are followed only to ``http`` or ``https``, never to
 ``file:`` or another scheme. The rule on addresses: a redirect may not lead to a private,
 link-local, multicast or reserved address (an intranet, a cloud's metadata service at
 169.254.169.254), and may lead to a loopback one only when the feed's own URL is loopback (a feed
@@ -64,9 +65,21 @@ class Fetcher:
     sleep: Callable[[float], None] = time.sleep
     _last: dict[str, float] = field(default_factory=dict, repr=False)
 
-    def get(self, source: str, *, etag: str | None = None, modified: str | None = None) -> Fetched:
+    def get(
+        self, source: str, *, etag: str | None = None, modified: str | None = None, linked_from: str | None = None
+    ) -> Fetched:
         """``source`` (a URL or a path), conditionally when ``etag`` or ``modified`` is given.
-        Raises :class:`WireError` with one line naming the source and what went wrong."""
+        ``linked_from``: the feed that named ``source`` (a teaser's page): a remote party chose it,
+        so it is held to the redirect rules, and never a path. Raises :class:`WireError` with one
+        line naming the source and what went wrong."""
+        if linked_from is not None:
+            target = urlsplit(source)
+            if target.scheme not in ("http", "https"):
+                raise WireError(f"{source}: a feed's link must be http(s), refused")
+            loopback = is_url(linked_from) and _is_loopback_host(urlsplit(linked_from).hostname or "")
+            refused = _refused_address(target.hostname or "", allow_loopback=loopback)
+            if refused:
+                raise WireError(f"{source}: the feed links to {refused}, refused")
         if not is_url(source):
             if urlsplit(source).scheme not in ("", "file") and len(urlsplit(source).scheme) > 1:
                 raise WireError(f"{source}: only http(s) URLs and local paths can be pulled")

@@ -167,7 +167,7 @@ def _take(feed: FeedConfig, item: FeedItem, run: _Run) -> tuple[str, int] | None
     version = 1 if seen is None else seen.version + 1
     body = item.body
     if _wants_page(feed, item):
-        body = _page_text(item, run) or body
+        body = _page_text(feed, item, run) or body
     if not body.strip():
         run.warnings.append(f"{item.link or key}: no text, skipped")
         return None
@@ -196,11 +196,11 @@ def _wants_page(feed: FeedConfig, item: FeedItem) -> bool:
     return bool(feed.full_text) or item.is_teaser
 
 
-def _page_text(item: FeedItem, run: _Run) -> str | None:
+def _page_text(feed: FeedConfig, item: FeedItem, run: _Run) -> str | None:
     """The linked page's article text (trafilatura), or None with a warning: the teaser stays."""
     assert item.link is not None
     try:
-        got = run.fetcher.get(item.link)
+        got = run.fetcher.get(item.link, linked_from=feed.url)
         html = got.body.decode("utf-8", errors="replace")
         lines = [line.strip() for line in read_page(html, item.link).text.splitlines() if line.strip()]
     except (WireError, InputError) as exc:

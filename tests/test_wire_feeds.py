@@ -87,3 +87,31 @@ def test_a_teaser_is_one_short_paragraph_or_a_cut_text() -> None:
 def test_html_text_drops_scripts_and_keeps_paragraphs() -> None:
     html = "<p>One &amp; two.</p><script>alert(1)</script><div>Three<br>four</div>"
     assert html_text(html) == "One & two.\n\nThree\n\nfour"
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda item: item,
+        lambda item: [item],
+        lambda item: {"items": [item]},
+        lambda item: {"data": {"items": [{"meta": {"score": 1}, "item": item}]}},
+    ],
+)
+def test_ninjs_bare_listed_or_wrapped_as_agency_apis_send_it(wrap) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    item = json.loads((DATA / "ap-ninjs.json").read_text(encoding="utf-8"))["items"][0]
+    (parsed,) = parse_feed(json.dumps(wrap(item)).encode(), source="x")
+    assert parsed.guid == item["uri"] and parsed.title == "Central Asian ministers agree on a regional power grid"
+
+
+def test_ninjs_1x_fields_are_read() -> None:
+    doc = b'{"uri": "urn:x:1", "headline": "Old style", "body_text": "One.\\n\\nTwo.", "language": "en"}'
+    (item,) = parse_feed(doc, source="x")
+    assert (item.title, item.body, item.language) == ("Old style", "One.\n\nTwo.", "en")
+
+
+def test_json_items_without_any_uri_are_not_ninjs() -> None:
+    with pytest.raises(WireError, match="none is a ninjs item"):
+        parse_feed(b'[{"title": "x"}]', source="x")

@@ -192,3 +192,13 @@ def test_a_teasers_link_off_the_web_is_refused_and_the_teaser_kept(tmp_path: Pat
     assert why in result.warnings[0]
     text = (tmp_path / "in" / report.written[0]).read_text(encoding="utf-8")
     assert "root:" not in text and "signed a deal" in text
+
+
+def test_a_feed_may_set_its_own_timeout_and_attempts(tmp_path: Path) -> None:
+    with FeedServer({"/slow": Route(b"<rss/>", delay=1.0), "/ok": Route((DATA / "kazinform.rss").read_bytes())}) as s:
+        feeds = [FeedConfig(name="slow", url=f"{s.base}/slow", timeout=0.2, attempts=1),
+                 FeedConfig(name="ok", url=f"{s.base}/ok", full_text=False)]  # fmt: skip
+        report = pull(feeds, tmp_path, fetcher=Fetcher(timeout=5, attempts=3, backoff=0, host_delay=0))
+        assert len(s.requests_to("/slow")) == 1
+    assert report.feeds[0].error and "no answer within 0.2 s (after 1 attempt)" in report.feeds[0].error
+    assert report.feeds[1].line == "ok: 2 new, 0 corrected"

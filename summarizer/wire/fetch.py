@@ -96,7 +96,8 @@ class Fetcher:
                     return self._once(source, etag=etag, modified=modified)
         except RetryError as exc:
             last = exc.last_attempt.exception()
-            raise WireError(f"{source}: {last} (after {self.attempts} attempts)") from None
+            tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
+            raise WireError(f"{source}: {last} (after {tries})") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _read_path(self, path: Path) -> Fetched:

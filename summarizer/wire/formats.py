@@ -101,21 +101,24 @@ def _g2_body(item: Element) -> str:
 
 
 def ninjs_items(doc: Any, source: str) -> list[FeedItem]:
-    """One ninjs object, a list of them, or an API page holding them under ``items`` or ``data``."""
-    if isinstance(doc, dict) and "uri" in doc:
-        objects = [doc]
-    elif isinstance(doc, list):
-        objects = doc
-    elif isinstance(doc, dict) and isinstance(doc.get("items") or doc.get("data"), list):
-        objects = doc.get("items") or doc.get("data")
-    else:
+    """One ninjs object, a list of them, or an API page holding them under ``items`` or ``data``
+    (``data.items`` too), each bare or wrapped as ``{"meta": ..., "item": {...}}`` as AP's feed does."""
+    objects: Any = doc
+    if isinstance(objects, dict) and isinstance(objects.get("data"), dict):
+        objects = objects["data"]
+    if isinstance(objects, dict) and "uri" not in objects:
+        objects = objects.get("items") if isinstance(objects.get("items"), list) else objects.get("data")
+    if isinstance(objects, dict):
+        objects = [objects]
+    if not isinstance(objects, list):
         raise WireError(f"{source}: JSON, but neither a JSON Feed nor ninjs (no uri, no items)")
     out = []
     for obj in objects:
-        if not isinstance(obj, dict) or "uri" not in obj:
-            continue
-        item = obj.get("item") if isinstance(obj.get("item"), dict) else obj  # AP wraps each in {"item": ...}
-        out.append(_ninjs_item(item))
+        item = obj.get("item") if isinstance(obj, dict) and isinstance(obj.get("item"), dict) else obj
+        if isinstance(item, dict) and "uri" in item:
+            out.append(_ninjs_item(item))
+    if objects and not out:
+        raise WireError(f"{source}: JSON items, but none is a ninjs item (no uri)")
     return out
 
 

@@ -10,6 +10,7 @@ the same file again rather than a second one.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -43,6 +44,8 @@ class FeedConfig(BaseModel):
     language: str | None = None
     # true: always fetch the linked page; false: never; absent: when the item is only a teaser
     full_text: bool | None = None
+    timeout: float | None = Field(default=None, gt=0, le=600)  # seconds per request, for a slow feed
+    attempts: int | None = Field(default=None, ge=1, le=10)  # tries on timeouts, 429 and 5xx
 
 
 class _FeedsFile(BaseModel):
@@ -139,6 +142,9 @@ def pull(
 
 
 def _pull_feed(feed: FeedConfig, run: _Run) -> FeedResult:
+    if feed.timeout or feed.attempts:  # the feed's own limits; the per-host delays stay shared
+        run.fetcher = dataclasses.replace(run.fetcher, timeout=feed.timeout or run.fetcher.timeout,
+                                          attempts=feed.attempts or run.fetcher.attempts)  # fmt: skip
     etag, modified = run.state.validators(feed.url)
     try:
         got = run.fetcher.get(feed.url, etag=etag, modified=modified)

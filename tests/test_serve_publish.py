@@ -194,3 +194,27 @@ def test_the_api_answers_ninjs_when_asked(model: FakeOpenAI, body: dict[str, str
         assert item["language"] == "kk" and item["associations"][0]["name"] == "source"
         wrong = desk.post("/api/summarise", json={"text": "Some news today.", "format": "xml"}, browser=False)
         assert wrong.status_code == 400 and wrong.json()["error"].startswith('"format" is')
+
+
+def test_a_translation_of_a_pulled_item_links_to_the_items_guid(model: FakeOpenAI, tmp_path: Path) -> None:
+    from summarizer.wire.pull import FeedConfig, pull
+
+    inbox = tmp_path / "inbox"
+    report = pull([FeedConfig(name="kz", url=str(Path(__file__).parent / "data" / "wire" / "kazinform.rss"),
+                              full_text=False)], inbox)  # fmt: skip
+    name = report.written[0]
+    with Cms(failures=0) as cms:
+        app = create_app(Settings.resolve(), inbox=inbox, publish_to=PublishTarget(cms.url, SECRET, backoff=0.05))
+        with DeskClient(app) as desk:
+            token = re.search(r'name="csrf" value="([^"]+)"', desk.get("/").text).group(1)  # type: ignore[union-attr]
+            url = desk.post("/run", data={"csrf": token, "inbox": name, "task": "translate", "to": "kk"}).headers["location"]
+            for _ in range(200):
+                if 'http-equiv="refresh"' not in desk.get(url).text:
+                    break
+                time.sleep(0.05)
+            doc = url.rsplit("/", 1)[1]
+            assert desk.post("/api/approve", json={"doc": doc, "editor": "Dana"}, browser=False).status_code == 200
+            cms.wait_for(1)
+    item = valid(verified(*cms.posts[0]))
+    guid = (inbox / name).read_text(encoding="utf-8").split("\nguid ")[1].split("\n")[0]
+    assert item["associations"][0]["uri"] == guid and {"role": "source-guid", "value": guid} in item["altids"]

@@ -25,6 +25,7 @@ import json
 import sqlite3
 import threading
 import time
+import unicodedata
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator
@@ -41,7 +42,8 @@ from starlette.routing import Route
 from ..errors import UsageError
 from ..output.ninjs import Output, item_of
 from ..output.tasks import CHECK_KINDS
-from ..text.articles import parse_article
+from ..text.articles import Article, article_files, load_article, parse_article
+from ..text.provenance import parse_provenance, without_header
 from ..text.translit import to_latin
 from .api import read_json
 from .desk import Desk, DeskError
@@ -221,8 +223,25 @@ def approved(request: Request, doc: Doc, approval: Approval) -> bool:
     return queued
 
 
+def _pulled_source(desk: Desk, source: str) -> Article | None:
+    """The inbox's pulled item a translation was made from: a translation document keeps its
+    source without the wire header (links and GUIDs are not copy), and the CMS needs its GUID."""
+    if desk.inbox is None or not desk.inbox.is_dir():
+        return None
+    for path in article_files(desk.inbox):
+        try:
+            text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8").replace("\r\n", "\n")).strip()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if parse_provenance(text)[0] is not None and without_header(text).strip() == source.strip():
+            return load_article(path, agencies=desk.settings.agencies)
+    return None
+
+
 def _item(doc: Doc, approval: Approval, desk: Desk) -> dict[str, Any]:
-    article = parse_article(doc.source.encode("utf-8"), name=doc.id, agencies=desk.settings.agencies)
+    article = (_pulled_source(desk, doc.source) if doc.kind == "translation" else None) or parse_article(
+        doc.source.encode("utf-8"), name=doc.id, agencies=desk.settings.agencies
+    )
     result, params = doc.result or {}, doc.params
     checks = tuple((str(c.get("name")), bool(c.get("passed")),
                     any(f.get("severity") == "warning" for f in c.get("findings") or ())) for c in approval.checks)  # fmt: skip

@@ -153,10 +153,13 @@ class Publisher:
     target: PublishTarget
     outbox: Outbox
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    stopping: bool = False
 
     async def run(self) -> None:
-        while True:
+        while not self.stopping:
             for row in self.outbox.due(time.time()):
+                if self.stopping:
+                    return
                 await asyncio.to_thread(self._attempt, row)
             upcoming = self.outbox.next_due()
             pause = 5.0 if upcoming is None else min(5.0, max(0.0, upcoming - time.time()))
@@ -204,9 +207,14 @@ async def publishing(app: Any, target: PublishTarget | None, folder: Path) -> As
     try:
         yield
     finally:
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sender
+        # Let an attempt under way finish and record its answer (a POST cut off midway could have
+        # been taken by the CMS); only one that outlives its own timeout is cancelled.
+        publisher.stopping = True
+        publisher.wake.set()
+        try:
+            await asyncio.wait_for(sender, timeout=target.timeout + 1)
+        except (TimeoutError, asyncio.CancelledError):
+            pass
         publisher.outbox.close()
 
 

@@ -91,14 +91,19 @@ def test_a_failing_feed_is_one_line_and_the_others_go_on(
 ) -> None:
     monkeypatch.setattr("summarizer.cli.pull.Fetcher", functools.partial(Fetcher, backoff=0))
     with FeedServer({"/ok": Route((DATA / "kazinform.rss").read_bytes()), "/down": Route(status=500),
-                     "/gone": Route(status=404)}) as server:  # fmt: skip
+                     "/gone": Route(status=404), "/broken": Route(b"<rss><channel><item><title>cut off"),
+                     "/bomb": Route((DATA / "bomb.xml").read_bytes())}) as server:  # fmt: skip
         toml = _feeds_toml(tmp_path, "".join(
-            f'[[feed]]\nname = "{n}"\nurl = "{server.base}/{n}"\nfull_text = false\n' for n in ("down", "ok", "gone")
+            f'[[feed]]\nname = "{n}"\nurl = "{server.base}/{n}"\nfull_text = false\n'
+            for n in ("down", "ok", "gone", "broken", "bomb")
         ))  # fmt: skip
         assert main(["pull", str(toml), "--into", str(tmp_path / "in"), "--host-delay", "0"]) == 0
         _, err = capsys.readouterr()
         assert "summarizer: down: failed:" in err and "HTTP 500" in err and "(after 3 attempts)" in err
         assert "summarizer: gone: failed:" in err and "HTTP 404" in err
+        assert "summarizer: broken: failed:" in err and "not well-formed XML" in err
+        assert "summarizer: bomb: failed:" in err and "refused, the XML declares entities" in err
+        assert err.count("\n") == 5  # one line a feed
         assert "summarizer: ok: 2 new, 0 corrected" in err and "Traceback" not in err
         assert len(server.requests_to("/gone")) == 1  # a 404 is not retried
         only_bad = _feeds_toml(tmp_path, f'[[feed]]\nname = "down"\nurl = "{server.base}/down"\n')

@@ -14,11 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import UsageError, WireError
-from .items import FeedItem, html_text
-from .items import iso_time as _iso
-from .items import text_of as _str
+from .items import FeedItem, html_text, iso_time, text_of
 
 __all__ = ["parse_feed"]
+
 
 def parse_feed(data: bytes, *, source: str) -> list[FeedItem]:
     """The items of a feed document; :class:`WireError` when it is none of the formats."""
@@ -60,12 +59,12 @@ def _json_feed(doc: dict[str, Any], source: str) -> list[FeedItem]:
         body = html_text(html) if isinstance(html, str) else str(item.get("content_text") or item.get("summary") or "")
         out.append(
             FeedItem(
-                guid=_str(item.get("id")),
-                link=_str(item.get("url")),
-                title=_str(item.get("title")),
+                guid=text_of(item.get("id")),
+                link=text_of(item.get("url")),
+                title=text_of(item.get("title")),
                 body=body.strip(),
-                published=_iso(_str(item.get("date_published"))),
-                language=_str(item.get("language")) or _str(language),
+                published=iso_time(text_of(item.get("date_published"))),
+                language=text_of(item.get("language")) or text_of(language),
             )
         )
     return out

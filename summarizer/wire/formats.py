@@ -13,9 +13,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from ..errors import UsageError, WireError
-from .items import FeedItem, html_text
-from .items import iso_time as _iso
-from .items import text_of as _str
+from .items import FeedItem, html_text, iso_time, text_of
 
 __all__ = ["newsml_items", "ninjs_items", "refuse_entities"]
 
@@ -62,7 +60,7 @@ def _g2_item(item: Element, source: str) -> FeedItem:
         link=link.get("href") if link is not None else None,
         title=_text(content, "headline"),
         body=_g2_body(item),
-        published=_iso(created),
+        published=iso_time(created),
         language=(language.get("tag") if language is not None else None) or item.get(XML_LANG),
         agency=_provider(provider),
         version=item.get("version"),
@@ -123,23 +121,23 @@ def ninjs_items(doc: Any, source: str) -> list[FeedItem]:
 
 
 def _ninjs_item(item: dict[str, Any]) -> FeedItem:
-    headline = _first(item.get("headlines"), role="main") or _str(item.get("headline"))
+    headline = _first(item.get("headlines"), role="main") or text_of(item.get("headline"))
     body = _first(item.get("bodies"), role=None, as_text=True)
     if body is None:
-        body = _str(item.get("body_text")) or html_text(str(item.get("body_html") or ""))
+        body = text_of(item.get("body_text")) or html_text(str(item.get("body_html") or ""))
     if not body:
-        body = _first(item.get("descriptions"), role=None, as_text=True) or _str(item.get("description_text")) or ""
+        body = _first(item.get("descriptions"), role=None, as_text=True) or text_of(item.get("description_text")) or ""
     links = item.get("links")
     link = next((x.get("href") for x in links if isinstance(x, dict) and x.get("href")), None) if links else None
     return FeedItem(
-        guid=_str(item.get("uri")),
-        link=_str(link),
+        guid=text_of(item.get("uri")),
+        link=text_of(link),
         title=headline,
         body=body.strip(),
-        published=_iso(_str(item.get("versioncreated") or item.get("firstcreated"))),
-        language=_str(item.get("language")),
-        agency=_str(item.get("copyrightholder")),
-        version=_str(item.get("version")),
+        published=iso_time(text_of(item.get("versioncreated") or item.get("firstcreated"))),
+        language=text_of(item.get("language")),
+        agency=text_of(item.get("copyrightholder")),
+        version=text_of(item.get("version")),
     )
 
 

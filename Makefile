@@ -25,7 +25,7 @@ screenshot: docs/digest-seed.png
 $(STAMP): pyproject.toml scripts/llama_bindings_only.cmake
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $(CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[local,html,serve,test]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $(CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[local,html,serve,wire,test]'
 	# pip's wheel cache is keyed on the source, not CMAKE_ARGS: a llama.cpp wheel built for another
 	# processor is reused as it is. If it cannot decode one token here, drop it and build it again.
 	$(BIN)/python scripts/llama_smoke.py || ( $(BIN)/python -m pip cache remove 'llama_cpp_python*' && \

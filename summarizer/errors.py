@@ -15,6 +15,7 @@ The tree (the exit code the CLI maps each branch to is in brackets)::
     │   └── LocalModelUnavailable    llama-cpp-python or the GGUF file is missing
     ├── CacheMiss [1]                replay mode and no recorded answer
     ├── OutputInvalid [1]            the model's answer is unusable (empty, not the schema)
+    ├── WireError [1]                a feed, a linked page or the CMS could not be fetched or read
     └── QualityCheckFailed [3]       checks failed and the user asked for --strict
 
 Messages are written for the person at the terminal: they say what happened and what to do
@@ -38,6 +39,7 @@ __all__ = [
     "ServerFailed",
     "SummarizerError",
     "UsageError",
+    "WireError",
 ]
 
 
@@ -99,6 +101,12 @@ class OutputInvalid(SummarizerError):
     def __init__(self, message: str, *, raw: str = "") -> None:
         super().__init__(message)
         self.raw = raw
+
+
+class WireError(SummarizerError):
+    """One feed (or the CMS) failed; ``pull`` reports it on one line and goes on with the others."""
+
+    exit_code = 1
 
 
 class QualityCheckFailed(SummarizerError):

@@ -31,3 +31,15 @@ def test_batch_throughput_refuses_an_unknown_mode(tmp_path: Path) -> None:
     command = [sys.executable, str(ROOT / "benchmarks" / "batch_throughput.py"), "--modes", "tool,warp-drive"]
     done = subprocess.run(command + ["--work-dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "unknown mode(s): warp-drive" in done.stderr
+
+
+def test_pull_benchmark_runs_its_three_runs(tmp_path: Path) -> None:
+    command = [sys.executable, str(ROOT / "benchmarks" / "pull.py"), "--n", "20", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [r["run"] for r in report["rows"]] == ["first", "unchanged", "re-sent"] and report["files"] == 20
+    assert [r["line"] for r in report["rows"]] == [
+        "summarizer: bench: 20 new, 0 corrected", "summarizer: bench: not modified",
+        "summarizer: bench: 0 new, 0 corrected",
+    ]  # fmt: skip

@@ -9,6 +9,7 @@ with stand-in answers) all work through it.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ class BatchOptions:
     openai_batch: bool = False
     poll_seconds: float = 30.0
     pricing: Path | None = None
+    ninjs: bool = False  # also write each output as an IPTC ninjs item (output/ninjs.py)
 
 
 class Progress(Protocol):
@@ -123,6 +125,7 @@ class Runner:
     progress: Progress
     results: list[JobResult] = field(default_factory=list)
     prompts: str = field(default_factory=prompts_version)
+    ninjs: bool = False
     _done: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -156,7 +159,14 @@ class Runner:
             relative, made, tuple(checks), page=page, header=article.meta.header_line, fallback=output.fallback,
             params=job.params.to_json(), source=job.input.source,
         )  # fmt: skip
-        return Finished(result, ((self.out / relative, output.content), (self.out / page, html)))
+        files = ((self.out / relative, output.content), (self.out / page, html))
+        if self.ninjs:  # what was written, as the CMS takes it: a fallback lead says it is one
+            from ..output.ninjs import ninjs_item
+
+            item = ninjs_item(spec, value, text=output.content.strip(), fallback=output.fallback)
+            files += ((self.out / f"{job.outlet.name}/{job.stem()}.ninjs.json", json.dumps(item, indent=2,
+                      ensure_ascii=False) + "\n"),)  # fmt: skip
+        return Finished(result, files)
 
     def record_done(self, job: Job, fp: str, done: Finished) -> JobResult:
         """The ledger's word that ``job`` is done: only once its files are written."""

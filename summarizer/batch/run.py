@@ -127,7 +127,7 @@ def run_batch(
     try:
         with Ledger(options.out) as ledger:
             _sweep_temporaries(options.out)
-            runner = Runner(llm=llm, ledger=ledger, out=options.out, progress=progress)
+            runner = Runner(llm=llm, ledger=ledger, out=options.out, progress=progress, ninjs=options.ninjs)
             progress.start(len(jobs), earlier=ledger.counts())
             finished = False
             try:

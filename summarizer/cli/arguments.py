@@ -61,11 +61,14 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
         tasks[spec.name] = t
     for spec in ("summary", "headline", "translate"):
         tasks[spec].add_argument("--json", action="store_true", help="print the result with its metadata and checks")
+        tasks[spec].add_argument("--format", choices=["text", "json", "ninjs"], help="text (default), json (as "
+                                 "--json) or ninjs: one IPTC ninjs 2.2 item")  # fmt: skip
         _review_options(tasks[spec])
     f = tasks["facts"]
     f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
     f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
-    f.add_argument("--format", choices=["json", "md"], default="json", help="json (default) or md (Markdown)")
+    f.add_argument("--format", choices=["json", "md", "ninjs"], default="json",
+                   help="json (default), md (Markdown) or ninjs (one IPTC ninjs 2.2 item)")  # fmt: skip
     f.add_argument(
         "--keep-ungrounded", action="store_true", help="keep facts not found in the article, with null offsets"
     )
@@ -82,6 +85,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     b.add_argument("--openai-batch", action="store_true", help="use OpenAI's Batch API (half price, within 24 h)")
     b.add_argument("--poll-seconds", type=float, default=30.0, help="--openai-batch: seconds between looks")
     b.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
+    b.add_argument("--format", choices=["text", "ninjs"], default="text",
+                   help="ninjs: also write each output as an IPTC ninjs item, NAME.TASK.ninjs.json")  # fmt: skip
     b.add_argument("--shard", metavar="K/N", help="run only the K-th of N parts of the inputs (one per machine)")
     b.add_argument(
         "--fallback",
@@ -103,6 +108,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     d.add_argument("--out", metavar="FILE.eml", help="write the email as an .eml file")
     d.add_argument("--html", metavar="FILE.html", help="write the HTML part to a file")
     d.add_argument("--send-to", nargs="+", default=[], metavar="ADDRESS", help="deliver via SUMMARIZER_SMTP_URL")
+    d.add_argument("--since", metavar="SPAN", help="only articles pulled in the window: 24h, 90m, 7d, or an ISO time")
     d.add_argument("--strict", action="store_true", help="exit 3 (and send nothing) when a quality check fails")
     d.add_argument(
         "--fallback",
@@ -112,6 +118,15 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
         "or none: the model's text, marked",
     )
     d.set_defaults(handler=handlers["digest"])
+
+    p = sub.add_parser("pull", parents=[common], help="pull new items from news feeds into an inbox folder")
+    p.add_argument("feeds", metavar="FEEDS.toml", help="one [[feed]] table per feed: name, url, agency?, language?, "
+                   "full_text?")  # fmt: skip
+    p.add_argument("--into", required=True, metavar="DIR", help="the inbox folder (created if missing)")
+    p.add_argument("--wait", type=float, default=300.0, help="seconds to wait for a pull already running (default 300)")
+    p.add_argument("--feed-timeout", type=float, default=20.0, help="seconds per request (default 20)")
+    p.add_argument("--host-delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
+    p.set_defaults(handler=handlers["pull"])
 
     k = sub.add_parser("check", parents=[common], help="check a translation against its source (no model call)")
     k.add_argument("source", nargs="?", help="the source article file, or - for stdin")
@@ -158,6 +173,10 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     w.add_argument("--inbox", metavar="DIR", help="a folder of articles editors can pick from")
     w.add_argument("--reports", metavar="DIR", help="a batch's --out folder, browsable and reviewable")
     w.add_argument("--glossary", help="the house glossary (CSV), offered on every form")
+    w.add_argument("--feeds", metavar="FEEDS.toml", help="pull these feeds into --inbox in the background")
+    w.add_argument("--pull-every", metavar="SPAN", default="10m", help="how often to pull --feeds (default 10m)")
+    w.add_argument("--publish-url", metavar="URL", help="POST each approval to this CMS endpoint as signed ninjs "
+                   "(SUMMARIZER_PUBLISH_URL; the secret in SUMMARIZER_PUBLISH_SECRET)")  # fmt: skip
     w.set_defaults(handler=handlers["serve"])
     return parser
 

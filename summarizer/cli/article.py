@@ -31,7 +31,13 @@ def task_command(args: argparse.Namespace) -> int:
     with open_llm(config) as llm:
         embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks" if spec.name == "translate" else "tiny")
         result = run(spec.steps(article, llm, params), llm)
-    print(spec.shape(result).model_dump_json(indent=2) if args.json else spec.text(result))
+    shown = args.format or ("json" if args.json else "text")
+    if shown == "ninjs":
+        from ..output.ninjs import ninjs_item
+
+        print(json.dumps(ninjs_item(spec, result), indent=2, ensure_ascii=False))
+    else:
+        print(spec.shape(result).model_dump_json(indent=2) if shown == "json" else spec.text(result))
     checks = tuple(spec.checks(result))
     if args.review:  # the judge's meaning review, beside the checks (facts/review.py)
         from .review import review_pairs
@@ -57,7 +63,13 @@ def facts_command(args: argparse.Namespace) -> int:
     with open_llm(config) as llm:
         facts = extract_facts(article, llm, lang=args.lang, keep_ungrounded=args.keep_ungrounded, glossary=glossary)
     out = facts.to_model()
-    print(out.markdown() if args.format == "md" else out.model_dump_json(indent=2))
+    if args.format == "ninjs":
+        from ..output.ninjs import ninjs_item
+        from ..output.tasks import TASKS
+
+        print(json.dumps(ninjs_item(TASKS["facts"], facts), indent=2, ensure_ascii=False))
+    else:
+        print(out.markdown() if args.format == "md" else out.model_dump_json(indent=2))
     if facts.dropped:
         # The same invented fact drafted in several parts of a long article is listed once.
         seen = Counter(str(d) for d in facts.dropped)

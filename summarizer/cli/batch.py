@@ -32,6 +32,7 @@ def batch_command(args: argparse.Namespace) -> int:
         openai_batch=args.openai_batch,
         poll_seconds=args.poll_seconds,
         pricing=Path(args.pricing) if args.pricing else None,
+        ninjs=args.format == "ninjs",
     )
     config = settings(args)
     inputs = find_inputs(args.input, max_bytes=config.max_input_bytes, agencies=config.agencies)

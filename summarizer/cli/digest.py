@@ -8,6 +8,7 @@ from functools import partial
 
 from ..digest.build import build_digest, quality_warnings, render_html, render_text
 from ..digest.mail import SmtpTarget, build_message, send
+from ..digest.window import parse_since
 from ..errors import QualityCheckFailed, UsageError
 from ..llm.client import open_llm
 from .common import PROG, read_article, settings, write
@@ -17,7 +18,10 @@ def digest_command(args: argparse.Namespace) -> int:
     config = settings(args)
     with open_llm(config) as llm:
         read = partial(read_article, config=config)
-        digest = build_digest(args.inputs, llm, lang=args.lang, title=args.title, fallback=args.fallback, read=read)
+        since = parse_since(args.since) if args.since else None
+        digest = build_digest(
+            args.inputs, llm, lang=args.lang, title=args.title, fallback=args.fallback, read=read, since=since
+        )
     for failure in digest.failures:
         print(f"{PROG}: warning: left out {failure.label}: {failure.reason}", file=sys.stderr)
     warnings = quality_warnings(digest)

@@ -12,6 +12,7 @@ from ..config import Settings
 from ..llm.plan import planning_model
 from ..output.shapes import InspectOut
 from ..tasks.inspect import Inspection, inspect_article
+from ..text.provenance import Provenance
 from .common import read_article
 
 __all__ = ["inspect_command", "render"]
@@ -43,6 +44,7 @@ def render(i: Inspection) -> str:
         ("source", meta.source),
         ("byline", meta.byline),
         ("site", meta.site),
+        *_wire(meta.wire),
         ("paragraphs", str(len(a.paragraphs))),
         ("characters", str(i.characters)),
         ("tokens", f"{i.tokens} for {i.model} ({i.tokenizer}{'' if i.exact else '; approximate'})"),
@@ -55,3 +57,12 @@ def _fit(i: Inspection) -> str:
     if i.fits:
         return f"fits {i.model}'s {i.context_tokens}-token context in one request ({i.prompt_tokens} prompt tokens)"
     return f"too long for {i.model}'s {i.context_tokens}-token context: summarise would send it in {i.parts} parts"
+
+
+def _wire(wire: Provenance | None) -> list[tuple[str, str | None]]:
+    """A pulled item's provenance (its wire header), only for an item that has one."""
+    if wire is None:
+        return []
+    version = str(wire.version) if wire.version > 1 else None
+    return [("feed", wire.feed), ("link", wire.link), ("guid", wire.guid), ("published", wire.published),
+            ("pulled", wire.pulled), ("version", version)]  # fmt: skip

@@ -37,6 +37,7 @@ HANDLERS = {
     "cache": "cache:cache_command",
     "inspect": "inspect:inspect_command",
     "serve": "serve:serve_command",
+    "pull": "pull:pull_command",
 }
 
 

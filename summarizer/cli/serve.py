@@ -7,11 +7,18 @@ import ipaddress
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from .common import PROG, settings
 
+if TYPE_CHECKING:
+    from ..serve.publish import PublishTarget
+    from ..wire.pull import FeedConfig
+
 TOKEN_VARIABLE = "SUMMARIZER_SERVE_TOKEN"
+PUBLISH_URL_VARIABLE = "SUMMARIZER_PUBLISH_URL"
+PUBLISH_SECRET_VARIABLE = "SUMMARIZER_PUBLISH_SECRET"
 _WEB_STACK = {"starlette", "uvicorn", "multipart", "python_multipart"}
 
 
@@ -52,7 +59,9 @@ def serve_command(args: argparse.Namespace) -> int:
         hosts = parse_hosts(os.environ.get(HOSTS_VARIABLE))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    feeds, every = _feeds(args)
     config = settings(args)
+    publish_to = _publish_target(args.publish_url or os.environ.get(PUBLISH_URL_VARIABLE) or None)
     app = create_app(
         config,
         token=token,
@@ -61,7 +70,42 @@ def serve_command(args: argparse.Namespace) -> int:
         glossary_csv=glossary,
         host=args.host,
         hosts=hosts,
+        publish_to=publish_to,
+        feeds=feeds,
+        pull_every=every,
     )
     print(f"{PROG}: the desk is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
     run(app, host=args.host, port=args.port, secret=config.api_key, debug=args.debug)
     return 0
+
+
+def _publish_target(url: str | None) -> PublishTarget | None:
+    """Where approvals go, checked before the desk starts: a URL without its secret is exit 2."""
+    if url is None:
+        return None
+    secret = os.environ.get(PUBLISH_SECRET_VARIABLE)
+    if not secret:
+        raise UsageError(f"publishing to a CMS needs {PUBLISH_SECRET_VARIABLE} (whsec_ and base64, as Standard "
+                         "Webhooks says), the key the CMS verifies each request with")  # fmt: skip
+    try:
+        import standardwebhooks  # noqa: F401  (the signer, the [wire] extra)
+    except ImportError:
+        raise UsageError("publishing needs the wire extra: pip install 'summarizer[wire]'") from None
+    from ..serve.publish import PublishTarget
+
+    return PublishTarget(url, secret)
+
+
+def _feeds(args: argparse.Namespace) -> tuple[list[FeedConfig], float]:
+    """``--feeds`` read and checked before the desk starts, and ``--pull-every`` in seconds."""
+    if not args.feeds:
+        return [], 600.0
+    if not args.inbox:
+        raise UsageError("--feeds pulls into the inbox: give --inbox DIR too")
+    from ..digest.window import parse_span
+    from ..wire.pull import load_feeds
+
+    span = parse_span(args.pull_every)
+    if span is None or span.total_seconds() < 10:
+        raise UsageError(f"--pull-every {args.pull_every!r}: give a span of at least 10 s, e.g. 10m or 1h")
+    return load_feeds(Path(args.feeds)), span.total_seconds()

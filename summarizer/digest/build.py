@@ -16,6 +16,7 @@ import glob
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as Date
+from datetime import datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -29,6 +30,7 @@ from ..llm.client import LLM
 from ..tasks.summarise import summarise
 from ..text.articles import Article, article_files, load_article
 from .fallback import FALLBACKS, choose
+from .window import article_time
 
 __all__ = ["Digest", "DigestItem", "Failure", "LABELS", "build_digest", "expand_inputs", "render_html", "render_text"]
 
@@ -139,6 +141,7 @@ def build_digest(
     facts: bool | None = None,
     fallback: str = "lead",
     read: Callable[[str], Article] = load_article,
+    since: datetime | None = None,
 ) -> Digest:
     """``facts``: add up to five key facts per article (default: yes, except on a tiny model
     such as the embedded one, which cannot produce the facts JSON: measured on the seed, it loops
@@ -161,6 +164,8 @@ def build_digest(
             article = read(path)
         except InputError as exc:
             failures.append(Failure(path, str(exc)))
+            continue
+        if since is not None and ((when := article_time(article)) is None or when < since):
             continue
         try:
             headline = summarise(article, llm, lang=lang, length="headline")
@@ -196,7 +201,8 @@ def build_digest(
             )
         )
     if not items:
-        reasons = "; ".join(f"{f.label}: {f.reason}" for f in failures[:3]) or "no input files"
+        empty = f"no article pulled since {since.isoformat(timespec='minutes')}" if since and paths else "no input files"
+        reasons = "; ".join(f"{f.label}: {f.reason}" for f in failures[:3]) or empty
         raise InputError(f"no readable articles for the digest ({reasons})")
     groups: dict[str, list[DigestItem]] = {}
     for item in sorted(items, key=lambda i: -i.importance):

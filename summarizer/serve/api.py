@@ -5,7 +5,8 @@
     POST /api/translate {text, to, script?, glossary?}     -> TranslationOut {translation, checks, ...}
     POST /api/facts     {text, lang?, glossary?}           -> FactsOut
 
-A route per task of ``output/tasks.py``, its fields the task's parameters.
+A route per task of ``output/tasks.py``, its fields the task's parameters; ``"format": "ninjs"``
+(or ``Accept: application/ninjs+json``) answers one IPTC ninjs item instead (``output/ninjs.py``).
     POST /api/check     {source, text, to? | kind?, ...}   -> CheckReportOut {passed, checks, ...}
     GET  /api/health                                       -> {status, backend, model, endpoint, waiting}
 
@@ -86,6 +87,13 @@ def _task_route(spec: TaskSpec) -> Callable[[Request], Awaitable[Response]]:
         data = await read_json(request)
         desk = _desk(request)
         article = desk.article(data.get("text"))
+        if _wants_ninjs(request, data):  # one IPTC ninjs item instead of the --json shape (output/ninjs.py)
+            from ..output.ninjs import NINJS_MEDIA_TYPE, ninjs_item
+
+            if desk.llm is None:
+                raise DeskError(503, "the desk is starting; try again in a moment")
+            result = await desk.drive(spec.steps(article, desk.llm, desk.params(spec, data.get)))
+            return Response(json.dumps(ninjs_item(spec, result), ensure_ascii=False), media_type=NINJS_MEDIA_TYPE)
         out = await desk.run(spec, article, desk.params(spec, data.get))
         if _wants_review(data) and spec.kind in ("summary", "translation"):
             judged = getattr(out, "cyrillic", None) or getattr(out, spec.kind)  # what the checks judged
@@ -114,6 +122,14 @@ async def check(request: Request) -> Response:
         text = source_text(source) if kind == "translation" else source.text
         out = await _reviewed(desk, out, kind, text, str(data.get("text")).strip(), lang or "en", source.language)
     return _json(out)
+
+
+def _wants_ninjs(request: Request, data: dict[str, Any]) -> bool:
+    """``"format": "ninjs"`` in the body, or ``Accept: application/ninjs+json``."""
+    shape = data.get("format", "json")
+    if shape not in ("json", "ninjs"):
+        raise DeskError(400, '"format" is "json" (the default) or "ninjs"')
+    return shape == "ninjs" or "application/ninjs+json" in request.headers.get("accept", "")
 
 
 def _wants_review(data: dict[str, Any]) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ from ..config import Settings
 from ..errors import SummarizerError
 from ..redact import redact
 from ..render import html_env
-from . import api, boards, judge, pages
+from ..wire.pull import FeedConfig
+from . import api, boards, inbox as wire_inbox, judge, pages, publish
 from .desk import Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
@@ -53,6 +54,9 @@ def create_app(
     glossary_csv: str = "",
     host: str = "127.0.0.1",
     hosts: frozenset[str] = frozenset(),
+    publish_to: publish.PublishTarget | None = None,
+    feeds: Sequence[FeedConfig] = (),
+    pull_every: float = 600.0,
 ) -> Starlette:
     """``host`` is the address the desk listens on; ``hosts`` the names it answers to behind a
     reverse proxy (``SUMMARIZER_SERVE_HOSTS``): every other ``Host`` header is refused."""
@@ -64,7 +68,9 @@ def create_app(
         app.state.store = Store(settings.cache_dir / "desk.sqlite")
         desk.open()
         try:
-            yield
+            async with publish.publishing(app, publish_to, settings.cache_dir):  # the CMS's outbox
+                async with wire_inbox.pulling(app, feeds, pull_every, inbox):  # --feeds into --inbox
+                    yield
         finally:
             # Runs still waiting on the model when the server stops are cancelled and awaited
             # here, before the model client closes under them; the store marks them interrupted
@@ -87,6 +93,7 @@ def create_app(
             *pages.routes,
             *boards.routes,
             *judge.routes,
+            *publish.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[Middleware(GuardMiddleware, guard=guard)],

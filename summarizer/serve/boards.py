@@ -26,6 +26,7 @@ from starlette.routing import Route
 from ..batch.report import ReportOut
 from ..digest.build import build_digest, quality_warnings, render_html, render_text
 from ..digest.mail import SmtpTarget, build_message, send
+from ..digest.window import parse_since
 from ..llm.client import open_llm
 from ..output.tasks import TaskParams, parse_task, recorded
 from ..text.articles import article_files, detect_language, load_article
@@ -73,14 +74,15 @@ async def digest_build(request: Request) -> Response:
     if not picked:
         raise DeskError(400, "pick at least one article of the inbox for the digest")
     lang, title = str(form.get("lang") or "en"), str(form.get("title") or "") or None
-    params = {"lang": lang, "files": [p.name for p in picked]}
+    since = parse_since(str(form["since"])) if form.get("since") else None  # digest --since, from the form
+    params = {"lang": lang, "files": [p.name for p in picked], "since": since.isoformat() if since else None}
     doc_id = store.create(kind="digest", title=title or "Digest", source="", params=params)
 
     def build() -> dict[str, Any]:
         # Its own client: the SQLite cache connection of the event loop's client is not this thread's.
         with open_llm(desk.settings) as llm:
             read = partial(load_article, max_bytes=desk.settings.max_input_bytes, agencies=desk.settings.agencies)
-            digest = build_digest([str(p) for p in picked], llm, lang=lang, title=title, read=read)
+            digest = build_digest([str(p) for p in picked], llm, lang=lang, title=title, read=read, since=since)
         return {
             "subject": digest.subject,
             "html": render_html(digest),

@@ -31,7 +31,7 @@ from ..errors import UsageError
 from ..output.tasks import CHECK_KINDS, TASKS, task
 from ..text.articles import Article, article_files, parse_article
 from ..text.translit import to_latin
-from . import review
+from . import publish, review
 from .api import read_body
 from .day import spelt_today
 from .desk import Desk, DeskError, one_line
@@ -245,7 +245,7 @@ async def approve(request: Request) -> Response:
     store.save_draft(doc.id, text, checks)
     # What is published: Kazakh Latin is the deterministic transliteration of the reviewed Cyrillic.
     published = to_latin(text.strip()) if doc.params.get("script") == "latn" else text.strip()
-    store.approve(doc.id, text=published, editor=editor[:100], checks=checks)
+    publish.approved(request, doc, store.approve(doc.id, text=published, editor=editor[:100], checks=checks))
     return back(f"/doc/{doc.id}#approvals")
 
 

@@ -35,6 +35,7 @@ from ..llm.steps import run as run_steps
 from ..llm.tokens import TokenCounter, split_to_budget
 from ..text.articles import Article, ArticleMeta, split_paragraphs
 from ..text.glossary import Glossary
+from ..text.provenance import without_header
 from ..text.translit import ALPHABET_NAME, to_latin
 from .choices import LANGUAGES, SCRIPTS, TARGETS, source_name
 from .prompts import Prompt, render
@@ -157,7 +158,8 @@ def translate_steps(
 
 def source_text(article: Article) -> str:
     """The article as received, header and source line included, with the body's normalisation."""
-    return unicodedata.normalize("NFC", article.text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    text = unicodedata.normalize("NFC", article.text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return without_header(text) if article.meta.wire is not None else text
 
 
 def _chunks(source: str, run: _Run) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from .cleaning import clean_text, source_offset
 from .datelines import parse_dateline, parse_trailer
 from .langid import identify_language
 from .pages import read_page
+from .provenance import Provenance, parse_provenance
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -62,6 +63,7 @@ class ArticleMeta:
     subtitle: str | None = None  # a line between the headline and the dateline
     byline: str | None = None  # a correspondent (/Корр. ТАСС Name/) or a page's author
     site: str | None = None  # an HTML page's site name
+    wire: Provenance | None = None  # the feed, link, GUID and times of an item ``pull`` wrote
 
     @property
     def year_known(self) -> bool:
@@ -286,8 +288,14 @@ def split_header(text: str, *, headline: bool = True, agencies: Path | None = No
 def _split_header(text: str, *, headline: bool, agencies: Path | None) -> tuple[int, int, ArticleMeta]:
     """``split_header`` as the (start, end) of the body in ``text``, so that offsets survive."""
     table = agency_table(agencies)
+    lead = len(text) - len(text.lstrip())
+    wire, after = parse_provenance(text[lead:])
+    if wire is not None:  # the header states the title; after it comes the story, dateline and all
+        at = lead + after
+        start, end, meta = _split_header(text[at:], headline=wire.title is None, agencies=agencies)
+        return at + start, at + end, replace(meta, wire=wire, **wire.fills(meta, table.longest_prefix))
     export = _EXPORT_DATE.match(text)
-    at = export.end() if export else len(text) - len(text.lstrip())
+    at = export.end() if export else lead
     body = text[at:] if export else text.strip()
     title = subtitle = None
     dateline = parse_dateline(body, table)

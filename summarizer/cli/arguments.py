@@ -62,6 +62,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     for spec in ("summary", "headline", "translate"):
         tasks[spec].add_argument("--json", action="store_true", help="print the result with its metadata and checks")
         _review_options(tasks[spec])
+    tasks["translate"].add_argument("--no-memory", action="store_true", help="this run only: no approved paragraphs "
+                                    "reused, no house glossary, no dismissals")  # fmt: skip
     f = tasks["facts"]
     f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
     f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")
@@ -89,6 +91,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
         help="a summary that failed its checks: write the article's lead instead (lead, the default) or keep it (none)",
     )
     _review_options(b)
+    b.add_argument("--no-memory", action="store_true", help="this run only: translate without the house memory")
     b.set_defaults(handler=handlers["batch"])
 
     m = sub.add_parser("merge-reports", help="one report for the output folders of a sharded batch")
@@ -150,6 +153,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="stats as JSON")
     c.set_defaults(handler=handlers["cache"])
 
+    _memory_commands(sub, common, handlers)
+
     # The editor's desk (summarizer/serve, the [serve] extra).
     w = sub.add_parser("serve", parents=[common, model], help="the editor's desk: web pages and a JSON API")
     w.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs "
@@ -160,6 +165,28 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     w.add_argument("--glossary", help="the house glossary (CSV), offered on every form")
     w.set_defaults(handler=handlers["serve"])
     return parser
+
+
+def _memory_commands(sub: Any, common: argparse.ArgumentParser, handlers: Mapping[str, str]) -> None:
+    """``memory`` and ``glossary``: the house memory (summarizer/memory, cli/memory.py)."""
+    mem = sub.add_parser("memory", parents=[common], help="the house memory: approved translations, TMX, dismissals")
+    mem.add_argument("action", choices=["add", "stats", "export", "import", "dismissals"])
+    mem.add_argument("source", nargs="?", help="add: the source article; export/import: the TMX file")
+    mem.add_argument("translation", nargs="?", help="add: its approved translation, a file")
+    mem.add_argument("--to", choices=list(LANGUAGES), help="add: the translation's language")
+    mem.add_argument("--outlet", help="add: only this outlet reuses it (default: the whole house)")
+    mem.add_argument("--approver", help="add: who approved it")
+    mem.add_argument("--revoke", type=int, metavar="ID", help="dismissals: revoke this one")
+    mem.add_argument("--json", action="store_true", help="stats or dismissals as JSON")
+    mem.set_defaults(handler=handlers["memory"])
+    g = sub.add_parser("glossary", parents=[common], help="the glossary learnt from approvals: review and export it")
+    g.add_argument("action", choices=["proposed", "accept", "reject", "export"])
+    g.add_argument("target", nargs="?", help="accept/reject: the proposal's number; export: FILE.csv")
+    g.add_argument("--spelling", help="accept: the house spelling, when it is not the one proposed")
+    g.add_argument("--approver", help="accept/reject: who decides")
+    g.add_argument("--all", action="store_true", help="proposed: list accepted and rejected entries too")
+    g.add_argument("--json", action="store_true", help="proposed: as JSON")
+    g.set_defaults(handler=handlers["glossary"])
 
 
 def _review_options(parser: argparse.ArgumentParser, *, model_options: bool = False) -> None:

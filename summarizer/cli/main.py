@@ -37,6 +37,8 @@ HANDLERS = {
     "cache": "cache:cache_command",
     "inspect": "inspect:inspect_command",
     "serve": "serve:serve_command",
+    "memory": "memory:memory_command",
+    "glossary": "memory:glossary_command",
 }
 
 

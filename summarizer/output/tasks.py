@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..checks.verdict import Check
     from ..llm.chat import Made, ModelInfo
     from ..llm.steps import Steps
+    from ..memory.store import HouseMemory
     from ..text.articles import Article
     from ..text.glossary import Glossary
 
@@ -49,6 +50,8 @@ class TaskParams:
     glossary: Glossary | None = field(default=None, compare=False)
     outlet: str = "default"
     fallback: str = "lead"  # a summary that failed its checks: "lead" writes the article's lead instead
+    # The house memory (memory/): None under --no-memory or before anything was approved.
+    memory: HouseMemory | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """What a job records, so that the desk can reopen it exactly (the glossary by its file)."""
@@ -147,7 +150,9 @@ def _headline_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[An
 def _translate_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[Any]:
     from ..tasks.translate import translate_steps
 
-    return translate_steps(article, llm, lang=p.lang or "", script=p.script, glossary=p.glossary)
+    outlet = "" if p.outlet == "default" else p.outlet  # the memory's "" is the whole house
+    return translate_steps(article, llm, lang=p.lang or "", script=p.script, glossary=p.glossary, memory=p.memory,
+                           outlet=outlet)  # fmt: skip
 
 
 def _facts_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[Any]:

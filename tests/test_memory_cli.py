@@ -1,0 +1,223 @@
+"""``summarizer memory`` and ``glossary`` from the shell, and translate reusing what was approved,
+against a loopback endpoint that counts requests.
+
+Texts: the seed (real Kazinform/BelTA item, 2015) and its hand-written Russian translation
+(tests/data/translations/README.md); the "new paragraph" below is fictional, written for the tests.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fakes import FakeOpenAI, Reply
+
+from summarizer.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_8ce9aa6233c040a4.txt"
+SEED_RU = ROOT / "tests" / "data" / "translations" / "seed_ru.txt"
+NEW_EN = "The delegation also visited the Mogilev drama theatre on Friday evening."
+NEW_RU = "В пятницу вечером делегация также посетила Могилёвский драматический театр."
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(tmp_path / "house" / "memory.sqlite"))
+    with FakeOpenAI(Reply(NEW_RU)) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        yield fake
+
+
+def _add(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "memory", "add", str(SEED), str(SEED_RU), "--to", "ru", "--approver", "Aigerim")
+    assert (code, err) == (0, "")
+    assert out.startswith("stored 2 unit(s) en->ru;")
+
+
+def test_an_approved_source_translates_with_no_request_and_the_approved_text(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add(capsys)
+    code, out, _ = run(capsys, "translate", str(SEED), "--to", "ru", "--json")
+    assert code == 0
+    assert server.requests == []
+    data = json.loads(out)
+    assert data["translation"] == SEED_RU.read_text(encoding="utf-8").strip()
+    assert data["calls"] == 0 and data["cached"] is False
+    assert [(m["approved_by"], m["origin"]) for m in data["from_memory"]] == [("Aigerim", "cli")] * 2
+    first = data["from_memory"][0]
+    assert data["translation"][first["span"][0] : first["span"][1]].startswith("date 2015-11-25")
+    assert all(c["passed"] for c in data["checks"] if c["name"] in ("paragraphs", "numbers", "names"))
+
+
+def test_one_approved_paragraph_and_one_new_cost_one_request(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _add(capsys)
+    first_en = SEED.read_text(encoding="utf-8").split("\n\n")[0].strip()
+    first_ru = SEED_RU.read_text(encoding="utf-8").split("\n\n")[0].strip()
+    article = tmp_path / "second.txt"
+    article.write_text(first_en + "\n\n" + NEW_EN + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "translate", str(article), "--to", "ru", "--json")
+    assert code == 0
+    assert len(server.requests) == 1
+    sent = server.requests[0].body["messages"][-1]["content"]
+    assert NEW_EN in sent and "Bulegenov" not in sent.split("<article>")[-1].split("</article>")[0]
+    data = json.loads(out)
+    assert data["translation"] == first_ru + "\n\n" + NEW_RU
+    assert [m["source"] for m in data["from_memory"]] == [first_en]
+    code, out, _ = run(capsys, "translate", str(article), "--to", "ru", "--no-memory", "--json")
+    assert json.loads(out)["from_memory"] == []
+    assert "Bulegenov" in server.requests[1].body["messages"][-1]["content"]  # the whole article, sent
+
+
+def test_a_close_match_goes_into_the_prompt_as_an_example(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _add(capsys)
+    paragraph = SEED.read_text(encoding="utf-8").split("\n\n")[0].strip().replace("2015-11-25", "2016-01-14")
+    article = tmp_path / "near.txt"
+    article.write_text(paragraph + "\n", encoding="utf-8")
+    run(capsys, "translate", str(article), "--to", "ru")
+    sent = server.requests[0].body["messages"][-1]["content"]  # (the reply fails the checks: asked twice)
+    assert "The house has approved these translations" in sent
+    assert "=> date 2015-11-25 МОГИЛЁВ" in sent
+
+
+def test_tmx_round_trip_gives_the_same_reuse(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    _add(capsys)
+    tmx = tmp_path / "house.tmx"
+    assert run(capsys, "memory", "export", str(tmx))[0] == 0
+    root = ET.parse(tmx).getroot()  # any TMX 1.4 reader: one tu per unit, tuv with xml:lang
+    assert root.get("version") == "1.4" and root.find("header").get("srclang") == "en"
+    tus = root.findall("body/tu")
+    assert len(tus) == 2
+    langs = [[t.get("{http://www.w3.org/XML/1998/namespace}lang") for t in tu.findall("tuv")] for tu in tus]
+    assert langs == [["en", "ru"]] * 2
+    assert {p.get("type"): p.text for p in tus[0].findall("prop")}["x-approver"] == "Aigerim"
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(tmp_path / "empty.sqlite"))
+    code, out, _ = run(capsys, "memory", "import", str(tmx))
+    assert (code, out) == (0, f"imported 2 unit(s) from {tmx}\n")
+    again = tmp_path / "again.tmx"
+    run(capsys, "memory", "export", str(again))
+    assert again.read_bytes() == tmx.read_bytes()  # lossless: the same units, the same bookkeeping
+    code, out, _ = run(capsys, "translate", str(SEED), "--to", "ru")
+    assert out.strip() == SEED_RU.read_text(encoding="utf-8").strip() and server.requests == []
+
+
+_GOOD_TU = '<tu><tuv xml:lang="en"><seg>Hello.</seg></tuv><tuv xml:lang="ru"><seg>Привет.</seg></tuv></tu>'
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+         b'<tmx version="1.4"><header/><body><tu><tuv xml:lang="en"><seg>&b;</seg></tuv></tu></body></tmx>',
+         "DTD or entities"),
+        ('<?xml version="1.0" encoding="windows-1251"?><tmx><body>' + _GOOD_TU + "</body></tmx>",
+         "declares encoding windows-1251"),
+        (("<tmx><body>" + _GOOD_TU + "</body></tmx>").encode("utf-16"), "not UTF-8"),
+        (b'<tmx version="1.4"><body><tu><tuv xml:lang="en"><seg>Only one.</seg></tuv></tu></body></tmx>',
+         "does not have two languages"),
+        (b"<tmx><body><tu><tuv><seg>x</seg></tuv><tuv><seg>y</seg></tuv></tu></body></tmx>", "without a language"),
+        (b"<html><body/></html>", "is not TMX"),
+        (b"<tmx><body><tu>", "not well-formed"),
+    ],  # fmt: skip
+)
+def test_a_hostile_or_invalid_tmx_is_refused_and_nothing_changes(
+    data: bytes | str, says: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(tmp_path / "memory.sqlite"))
+    _add(capsys)
+    bad = tmp_path / "bad.tmx"
+    bad.write_bytes(data if isinstance(data, bytes) else data.encode("cp1251"))
+    # A good unit first: a refused file stores none of its units, not the ones before the fault.
+    code, out, err = run(capsys, "memory", "import", str(bad))
+    assert (code, out) == (2, "")
+    assert says in err and err.count("\n") == 1 and "Traceback" not in err
+    assert "2 unit(s)" in run(capsys, "memory", "stats")[1]
+
+
+def test_a_refused_file_stores_none_of_its_good_units(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(tmp_path / "memory.sqlite"))
+    bad = tmp_path / "half.tmx"
+    bad.write_text('<tmx version="1.4"><body>' + _GOOD_TU * 3 + '<tu><tuv xml:lang="en"><seg>x</seg></tuv></tu>'
+                   "</body></tmx>", encoding="utf-8")  # fmt: skip
+    assert run(capsys, "memory", "import", str(bad))[0] == 2
+    assert "0 unit(s)" in run(capsys, "memory", "stats")[1]
+
+
+def test_stats_glossary_and_dismissals_from_the_shell(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(tmp_path / "memory.sqlite"))
+    _add(capsys)
+    stats = json.loads(run(capsys, "memory", "stats", "--json")[1])
+    assert stats["units"] == 2 and stats["pairs"][0]["source_lang"] == "en"
+    listed = run(capsys, "glossary", "proposed")[1]
+    number = next(line.split()[0] for line in listed.splitlines() if "Domanevsky = Доманевский" in line)
+    assert run(capsys, "glossary", "accept", number, "--approver", "Aigerim")[1].startswith("accepted: Domanevsky")
+    csv_file = tmp_path / "house.csv"
+    assert run(capsys, "glossary", "export", str(csv_file))[0] == 0
+    assert csv_file.read_text(encoding="utf-8") == "en,ru\nDomanevsky,Доманевский\n"
+    code, _, err = run(capsys, "glossary", "accept", "999")
+    assert code == 2 and "no glossary proposal 999" in err
+    assert run(capsys, "memory", "dismissals")[1] == "no dismissals in force\n"
+    code, _, err = run(capsys, "memory", "dismissals", "--revoke", "7")
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_the_accepted_glossary_is_used_when_no_glossary_is_given_and_an_explicit_one_wins(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _add(capsys)
+    listed = run(capsys, "glossary", "proposed")[1]
+    number = next(line.split()[0] for line in listed.splitlines() if "Domanevsky =" in line)
+    run(capsys, "glossary", "accept", number, "--spelling", "Доманевский")
+    article = tmp_path / "new.txt"
+    article.write_text("MOGILEV. Vladimir Domanevsky opened a new school on Monday.\n", encoding="utf-8")
+    run(capsys, "translate", str(article), "--to", "ru")
+    assert "- Domanevsky = Доманевский" in server.requests[-1].body["messages"][-1]["content"]
+    own = tmp_path / "own.csv"
+    own.write_text("en,ru\nDomanevsky,Доманевскій\n", encoding="utf-8")
+    run(capsys, "translate", str(article), "--to", "ru", "--glossary", str(own))
+    sent = server.requests[-1].body["messages"][-1]["content"]
+    assert "- Domanevsky = Доманевскій" in sent and "= Доманевский" not in sent
+
+
+def test_a_corrupt_memory_is_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "memory.sqlite"
+    broken.write_bytes(b"not sqlite " * 500)
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(broken))
+    for argv in (["memory", "stats"], ["translate", str(SEED), "--to", "ru"]):
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (1, "")
+        assert err.startswith("summarizer: error: house memory") and err.count("\n") == 1
+
+
+def test_a_misaligned_pair_is_refused_with_the_counts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(tmp_path / "memory.sqlite"))
+    one = tmp_path / "one.txt"
+    one.write_text(SEED_RU.read_text(encoding="utf-8").replace("\n\n", " "), encoding="utf-8")
+    code, out, err = run(capsys, "memory", "add", str(SEED), str(one), "--to", "ru")
+    assert (code, out) == (2, "")
+    assert "nothing stored: the source has 2 paragraph(s) and the translation 1" in err

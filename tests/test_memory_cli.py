@@ -221,3 +221,47 @@ def test_a_misaligned_pair_is_refused_with_the_counts(
     code, out, err = run(capsys, "memory", "add", str(SEED), str(one), "--to", "ru")
     assert (code, out) == (2, "")
     assert "nothing stored: the source has 2 paragraph(s) and the translation 1" in err
+
+
+def test_a_batch_reuses_the_memory_and_no_memory_turns_it_off(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _add(capsys)
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    (wire / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run(capsys, "batch", str(wire), "--out", str(tmp_path / "out"), "--tasks", "translate:ru")
+    assert code == 0 and server.requests == []
+    (written,) = (tmp_path / "out").rglob("*.translate-ru.txt")
+    assert written.read_text(encoding="utf-8").strip() == SEED_RU.read_text(encoding="utf-8").strip()
+    run(capsys, "batch", str(wire), "--out", str(tmp_path / "out2"), "--tasks", "translate:ru", "--no-memory")
+    assert server.requests != []
+
+
+def test_check_counts_a_dismissed_finding_as_passed_and_lists_the_dismissal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summarizer.memory.dismissals import dismiss
+    from summarizer.memory.store import HouseMemory
+
+    path = tmp_path / "memory.sqlite"
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(path))
+    wrong = tmp_path / "seed.ru.txt"
+    # 2016 as 2017: a finding of the numbers check to dismiss (an edit made for the test).
+    wrong.write_text(SEED_RU.read_text(encoding="utf-8").replace("2016", "2017"), encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(SEED), str(wrong), "--to", "ru", "--json")
+    assert code == 3
+    (numbers,) = [c for c in json.loads(out)["checks"] if c["name"] == "numbers"]
+    (finding,) = [f for f in numbers["findings"] if f["severity"] == "error"]
+    with HouseMemory(path) as memory:
+        dismiss(memory, check="numbers", kind=finding["kind"], expected=finding["expected"], found=finding["found"],
+                scope="pair", source_lang="en", target_lang="ru", reason="the family's own spelling", who="Aigerim")
+    code, out, _ = run(capsys, "check", str(SEED), str(wrong), "--to", "ru", "--json")
+    assert code == 0
+    (numbers,) = [c for c in json.loads(out)["checks"] if c["name"] == "numbers"]
+    assert numbers["passed"] is True
+    assert [f["severity"] for f in numbers["findings"]] == ["info"]
+    assert "dismissed by Aigerim" in numbers["findings"][0]["message"]
+    assert run(capsys, "check", str(SEED), str(wrong), "--to", "ru", "--no-memory")[0] == 3
+    listed = run(capsys, "memory", "dismissals")[1]
+    assert "numbers:missing_number '2016'" in listed and "by Aigerim" in listed and "en->ru" in listed

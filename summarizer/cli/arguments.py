@@ -133,6 +133,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     k.add_argument("--glossary", help="CSV of house spellings to check names against")
     k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
+    k.add_argument("--no-memory", action="store_true", help="this run only: no house glossary, no dismissals")
     _review_options(k, model_options=True)
     k.set_defaults(handler=handlers["check"])
 

@@ -31,3 +31,17 @@ def test_batch_throughput_refuses_an_unknown_mode(tmp_path: Path) -> None:
     command = [sys.executable, str(ROOT / "benchmarks" / "batch_throughput.py"), "--modes", "tool,warp-drive"]
     done = subprocess.run(command + ["--work-dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "unknown mode(s): warp-drive" in done.stderr
+
+
+def test_the_second_morning_saves_requests_and_keeps_the_corrections(tmp_path: Path) -> None:
+    # The figures of docs/QUALITY.md come from this run; here only what must hold whatever the machine.
+    command = [sys.executable, str(ROOT / "benchmarks" / "second_morning.py"), "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    runs = json.loads(done.stdout)
+    with_memory, without = runs["tuesday"], runs["tuesday-no-memory"]
+    assert with_memory["requests"] < without["requests"]
+    assert with_memory["calls"][-1] == 0  # Monday's item sent again: no request at all
+    assert with_memory["closing_as_approved"] == 5 and with_memory["misspelt"] == 0
+    assert with_memory["failing"] == 0 and without["failing"] == 5
+    assert runs["monday"]["misspelt"] == without["misspelt"] == 5

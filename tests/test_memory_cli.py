@@ -234,6 +234,8 @@ def test_a_batch_reuses_the_memory_and_no_memory_turns_it_off(
     assert code == 0 and server.requests == []
     (written,) = (tmp_path / "out").rglob("*.translate-ru.txt")
     assert written.read_text(encoding="utf-8").strip() == SEED_RU.read_text(encoding="utf-8").strip()
+    (page,) = (tmp_path / "out" / "pages").rglob("*.html")
+    assert "2 of 2 paragraph(s) from the house memory, sent to no model (approved by Aigerim at 20" in page.read_text()
     run(capsys, "batch", str(wire), "--out", str(tmp_path / "out2"), "--tasks", "translate:ru", "--no-memory")
     assert server.requests != []
 

@@ -53,6 +53,9 @@ def serve_command(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     config = settings(args)
+    from ..memory.store import HouseMemory
+
+    HouseMemory(config.memory_path).close()  # a corrupt house memory: one line now, not a start-up traceback
     app = create_app(
         config,
         token=token,

@@ -50,8 +50,7 @@ class TaskParams:
     glossary: Glossary | None = field(default=None, compare=False)
     outlet: str = "default"
     fallback: str = "lead"  # a summary that failed its checks: "lead" writes the article's lead instead
-    # The house memory (memory/): None under --no-memory or before anything was approved.
-    memory: HouseMemory | None = field(default=None, compare=False)
+    memory: HouseMemory | None = field(default=None, compare=False)  # None: --no-memory, or none yet
 
     def to_json(self) -> dict[str, Any]:
         """What a job records, so that the desk can reopen it exactly (the glossary by its file)."""
@@ -101,6 +100,7 @@ class Written:
     # article's lead (``fallback`` says so), or Kazakh transliterated to Latin. Pages mark it.
     judged: str | None = None
     fallback: str | None = None
+    note: str | None = None  # a line the page shows above the text: paragraphs from the house memory
 
 
 @dataclass(frozen=True)
@@ -194,8 +194,10 @@ def _summary_written(summary: Any, p: TaskParams) -> Written:
 
 
 def _translation_written(translation: Any, p: TaskParams) -> Written:
+    from ..tasks.translate import reused_note
+
     judged = translation.cyrillic if translation.cyrillic != translation.text else None
-    return Written(translation.text.rstrip() + "\n", ".txt", judged=judged)
+    return Written(translation.text.rstrip() + "\n", ".txt", judged=judged, note=reused_note(translation))
 
 
 def _facts_written(facts: Any, p: TaskParams) -> Written:

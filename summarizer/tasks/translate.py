@@ -48,7 +48,7 @@ from ..text.translit import ALPHABET_NAME, to_latin
 from .choices import LANGUAGES, SCRIPTS, TARGETS, source_name
 from .prompts import Prompt, render
 
-__all__ = ["SCRIPTS", "TARGETS", "Reused", "Translation", "translate", "translate_steps"]
+__all__ = ["SCRIPTS", "TARGETS", "Reused", "Translation", "reused_note", "translate", "translate_steps"]
 
 ALPHABETS = {
     ("ru", "cyrl"): "russian-cyrillic",
@@ -217,6 +217,16 @@ def _made(run: _Run, llm: ModelInfo, *, parts: int) -> Made:
     made = run.tally.made(llm, parts=parts)
     # Every paragraph from the memory: no call at all, which is not "answered by the cache".
     return made if run.tally.calls else replace(made, cached=False)
+
+
+def reused_note(translation: Translation) -> str | None:
+    """The line a page shows when paragraphs came from the house memory (None when none did)."""
+    if not translation.reused:
+        return None
+    who = sorted({f"{r.unit.approver or 'unnamed'} at {r.unit.approved_at}" for r in translation.reused})
+    total = len(split_paragraphs(translation.cyrillic))
+    return (f"{len(translation.reused)} of {total} paragraph(s) from the house memory, sent to no model "
+            f"(approved by {'; '.join(who[:3])}{' and others' if len(who) > 3 else ''})")  # fmt: skip
 
 
 def source_text(article: Article) -> str:

@@ -159,7 +159,8 @@ def morning(env: dict[str, str], folder: Path, articles: list[tuple[str, str, st
         rows.append({
             "article": n, "calls": out["calls"], "from_memory": len(out["from_memory"]),
             "closing_as_approved": all(line in out["translation"] for line in expected),
-            "misspelt": out["translation"].count(WRONG), "failed": [c["name"] for c in out["checks"] if not c["passed"]],
+            "misspelt": out["translation"].count(WRONG),
+            "failed": [c["name"] for c in out["checks"] if not c["passed"]],
             "translation": out["translation"], "source": str(path),
         })  # fmt: skip
     return rows
@@ -207,7 +208,8 @@ def main() -> int:
     for name, r in results.items():
         which = ", ".join(sorted({c for f in r["failed"] for c in f})) or "none"
         print(f"| {name} | {r['requests']} | {r['paragraphs_sent']} | {r['chars_sent']} | {r['from_memory']} | "
-              f"{r['closing_as_approved']}/{r['articles']} | {r['misspelt']} | {r['failing']} ({which}) | {r['requests_with_examples']} |")
+              f"{r['closing_as_approved']}/{r['articles']} | {r['misspelt']} | {r['failing']} ({which}) | "
+              f"{r['requests_with_examples']} |")
     return 0
 
 

@@ -191,7 +191,8 @@ def test_a_dismissed_finding_is_info_and_the_check_passes(memory: HouseMemory) -
     (after,) = dismissed([_names_check()], memory, **scope)
     assert after.passed
     (finding,) = after.findings
-    assert finding.severity == "info" and "dismissed by Aigerim" in finding.message and "own spelling" in finding.message
+    assert finding.severity == "info"
+    assert "dismissed by Aigerim" in finding.message and "own spelling" in finding.message
     assert finding.span == (3, 12)  # still marked on the page
     (other_pair,) = dismissed([_names_check()], memory, **{**scope, "target_lang": "kk"})
     assert not other_pair.passed
@@ -221,3 +222,11 @@ def test_a_dismissal_needs_a_reason_and_a_name(memory: HouseMemory) -> None:
     with pytest.raises(UsageError, match="reason"):
         dismiss(memory, check="names", kind="k", expected="", found="", scope="pair", reason=" ", who="A",
                 source_lang="en", target_lang="ru")  # fmt: skip
+
+
+def test_a_reader_sees_what_another_connection_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "memory.sqlite"
+    with HouseMemory(path) as desk, HouseMemory(path) as shell:
+        assert recall(desk, source_lang="en", target_lang="ru").exact("Paragraph one.") is None
+        shell.add_pair("Paragraph one.", "Абзац один.", source_lang="en", target_lang="ru")
+        assert recall(desk, source_lang="en", target_lang="ru").exact("Paragraph one.").target == "Абзац один."

@@ -67,4 +67,5 @@ class Segment:
 
 def recall(memory: HouseMemory, *, source_lang: str, target_lang: str, outlet: str = "") -> Recall:
     """The view a translation from ``source_lang`` into ``target_lang`` for ``outlet`` reads."""
-    return Recall({key(u.source): u for u in memory.scope(source_lang, target_lang, outlet)})
+    scope = (source_lang, target_lang, outlet)
+    return memory.view(("recall", *scope), lambda: Recall({key(u.source): u for u in memory.scope(*scope)}))

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import StoreUnreadable, UsageError
 from .align import align, key
@@ -28,6 +28,7 @@ from .align import align, key
 __all__ = ["ORIGINS", "HouseMemory", "Unit", "now", "open_memory"]
 
 ORIGINS = ("desk", "cli", "api", "tmx")
+T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS units (
@@ -84,7 +85,8 @@ class HouseMemory:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._scopes: dict[tuple[str, str, str], Any] = {}
+        self._views: dict[Any, Any] = {}  # built from the units; dropped when anyone writes
+        self._version = -1
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
@@ -119,7 +121,7 @@ class HouseMemory:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-            self._scopes.clear()
+            self._views.clear()
 
     def rows(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -173,16 +175,24 @@ class HouseMemory:
     def scope(self, source_lang: str, target_lang: str, outlet: str = "") -> list[Unit]:
         """The units a translation for ``outlet`` may reuse: the house's, then the outlet's own
         (so that, keyed by paragraph, the outlet's wins)."""
-        wanted = (source_lang, target_lang, outlet)
-        cached = self._scopes.get(wanted)
-        if cached is None:
-            rows = self.rows(
-                "SELECT * FROM units WHERE source_lang=? AND target_lang=? AND outlet IN ('', ?)"
-                " ORDER BY outlet != '', id",
-                wanted,
-            )
-            cached = self._scopes[wanted] = [Unit.of(r) for r in rows]
-        return list(cached)
+        rows = self.rows(
+            "SELECT * FROM units WHERE source_lang=? AND target_lang=? AND outlet IN ('', ?) ORDER BY outlet != '', id",
+            (source_lang, target_lang, outlet),
+        )
+        return [Unit.of(r) for r in rows]
+
+    def view(self, key: Any, build: Callable[[], T]) -> T:
+        """``build()``'s value, kept while nobody writes: a batch reads the same scope per job. SQLite's
+        ``data_version`` tells this connection when another one (a CLI ``memory add`` beside a
+        running desk) has committed."""
+        (version,) = self.rows("PRAGMA data_version")[0]
+        if version != self._version:
+            self._views.clear()
+            self._version = version
+        if key not in self._views:
+            self._views[key] = build()
+        value: T = self._views[key]
+        return value
 
     def stats(self) -> dict[str, Any]:
         """What the memory holds, for ``memory stats``."""

@@ -103,7 +103,9 @@ def reject(memory: HouseMemory, proposal_id: int, *, who: str = "") -> Proposal:
     return _decide(memory, proposal_id, "rejected", who=who)
 
 
-def _decide(memory: HouseMemory, proposal_id: int, status: str, *, who: str, target_form: str | None = None) -> Proposal:
+def _decide(
+    memory: HouseMemory, proposal_id: int, status: str, *, who: str, target_form: str | None = None
+) -> Proposal:
     with memory.tx() as db:
         row = db.execute("SELECT source_lang, target_lang, source_form FROM proposals WHERE id=?",
                          (proposal_id,)).fetchone()  # fmt: skip

@@ -70,7 +70,7 @@ def read_tmx(data: bytes, *, name: str = "TMX file") -> list[Unit]:
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise InputError(f"{name} declares a DTD or entities, which are refused (they can expand without end)") from None
+        raise InputError(f"{name} declares a DTD or entities, which are refused (they can expand without end)")
     except ET.ParseError as exc:
         raise InputError(f"{name} is not well-formed XML: {exc}") from None
     if root.tag != "tmx" or root.find("body") is None:

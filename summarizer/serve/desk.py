@@ -189,8 +189,16 @@ class Desk:
     # -- checks (no model; lingua and the dictionary cost a second of CPU: off the event loop) ----
 
     async def check(
-        self, kind: str, source: Article, text: str, *, lang: str, length: str = "short", glossary: Glossary | None = None,
-        document: str = "", outlet: str = "",
+        self,
+        kind: str,
+        source: Article,
+        text: str,
+        *,
+        lang: str,
+        length: str = "short",
+        glossary: Glossary | None = None,
+        document: str = "",
+        outlet: str = "",
     ) -> CheckReportOut:
         """``text`` judged as a translation or a summary of ``source``: always against the source;
         what the editors dismissed for this ``document``, language pair or ``outlet`` is ``info``."""

@@ -35,7 +35,8 @@ __all__ = ["routes"]
 
 async def glossary_page(request: Request) -> Response:
     memory = memory_of(desk_of(request))
-    return render(request, "glossary.html.j2", proposed=proposals(memory), accepted=proposals(memory, status="accepted"),
+    accepted = proposals(memory, status="accepted")
+    return render(request, "glossary.html.j2", proposed=proposals(memory), accepted=accepted,
                   dismissals=dismissals(memory))  # fmt: skip
 
 

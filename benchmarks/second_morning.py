@@ -24,11 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -153,15 +154,17 @@ def morning(env: dict[str, str], folder: Path, articles: list[tuple[str, str, st
     for n, article in enumerate(articles, 1):
         path = folder / f"{n}.txt"
         path.write_text(article_text(article), encoding="utf-8")
+        started = time.perf_counter()
         out = json.loads(summarizer(env, "translate", str(path), "--to", "ru", "--json",
                                     *(() if memory else ("--no-memory",))))  # fmt: skip
+        wall = time.perf_counter() - started
         expected = [ru for _, ru in CLOSING]
         rows.append({
             "article": n, "calls": out["calls"], "from_memory": len(out["from_memory"]),
             "closing_as_approved": all(line in out["translation"] for line in expected),
             "misspelt": out["translation"].count(WRONG),
             "failed": [c["name"] for c in out["checks"] if not c["passed"]],
-            "translation": out["translation"], "source": str(path),
+            "translation": out["translation"], "source": str(path), "wall_s": round(wall, 3),
         })  # fmt: skip
     return rows
 
@@ -210,6 +213,9 @@ def main() -> int:
         print(f"| {name} | {r['requests']} | {r['paragraphs_sent']} | {r['chars_sent']} | {r['from_memory']} | "
               f"{r['closing_as_approved']}/{r['articles']} | {r['misspelt']} | {r['failing']} ({which}) | "
               f"{r['requests_with_examples']} |")
+    walls = results["tuesday"]["wall_s"]
+    print(f"\nwall per translate from the shell, Tuesday with the memory: {walls[-1]:.2f} s for the item wholly from "
+          f"the memory (no request), {statistics.median(walls[:-1]):.2f} s median for the others (one request each)")
     return 0
 
 
@@ -237,6 +243,7 @@ def _totals(rows: list[dict[str, Any]], endpoint: Endpoint, before: tuple[int, i
         "failing": sum(bool(r["failed"]) for r in rows),
         "failed": [r["failed"] for r in rows],
         "calls": [r["calls"] for r in rows],
+        "wall_s": [r["wall_s"] for r in rows],  # each translate from the shell, start-up included
     }
 
 

@@ -17,7 +17,6 @@ from ..errors import InputError, UsageError
 from ..memory.dismissals import dismissals, revoke
 from ..memory.store import HouseMemory, open_memory
 from ..memory.terms import accept, export_csv, house_glossary, proposals, propose, reject
-from ..memory.tmx import read_tmx, write_tmx
 from ..tasks.translate import source_text
 from ..text.glossary import Glossary
 from .common import PROG, read_article, settings, write
@@ -78,6 +77,8 @@ def _stats(args: argparse.Namespace, config: Settings, memory: HouseMemory) -> i
 def _export(args: argparse.Namespace, config: Settings, memory: HouseMemory) -> int:
     if not args.source:
         raise UsageError("memory export needs FILE.tmx")
+    from ..memory.tmx import write_tmx
+
     units = memory.units()
     write(args.source, write_tmx(units))
     print(f"wrote {len(units)} unit(s) to {args.source}", file=sys.stderr)
@@ -92,6 +93,8 @@ def _import(args: argparse.Namespace, config: Settings, memory: HouseMemory) -> 
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    from ..memory.tmx import read_tmx  # defusedxml for this command only
+
     units = read_tmx(data, name=str(path))  # every unit read and checked before any is stored
     memory.add_units(units)
     print(f"imported {len(units)} unit(s) from {path}")

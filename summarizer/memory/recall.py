@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from .align import key
 from .store import HouseMemory, Unit
 
@@ -35,6 +33,8 @@ class Recall:
         best first, each unit once."""
         if not self.units:
             return []
+        from rapidfuzz import fuzz, process  # only when there is something to compare with
+
         keys = list(self.units)
         best: dict[str, float] = {}
         for paragraph in paragraphs:

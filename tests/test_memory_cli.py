@@ -267,3 +267,36 @@ def test_check_counts_a_dismissed_finding_as_passed_and_lists_the_dismissal(
     assert run(capsys, "check", str(SEED), str(wrong), "--to", "ru", "--no-memory")[0] == 3
     listed = run(capsys, "memory", "dismissals")[1]
     assert "numbers:missing_number '2016'" in listed and "by Aigerim" in listed and "en->ru" in listed
+
+
+def test_a_batch_shows_a_dismissed_consistency_finding_as_dismissed(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from summarizer.memory.dismissals import dismiss
+    from summarizer.memory.store import HouseMemory
+
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    seed, ru = SEED.read_text(encoding="utf-8"), SEED_RU.read_text(encoding="utf-8")
+    (wire / "a.txt").write_text(seed, encoding="utf-8")
+    (wire / "b.txt").write_text(seed.replace("2015-11-25", "2015-11-26"), encoding="utf-8")
+    # b's translation spells him another way (an edit made for the test).
+    other = ru.replace("2015-11-25", "2015-11-26").replace("Булегенов", "Булегенев")
+    server.default = lambda body: Reply(other if "2015-11-26" in body["messages"][-1]["content"] else ru)
+
+    def consistency(out: Path) -> list[dict[str, object]]:
+        run(capsys, "batch", str(wire), "--out", str(out), "--tasks", "translate:ru")
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        return [f for item in report["items"] for c in item["checks"] if c["name"] == "consistency"
+                for f in c["findings"]]  # fmt: skip
+
+    first = consistency(tmp_path / "out1")
+    assert first and {f["severity"] for f in first} == {"warning"}
+    with HouseMemory(tmp_path / "house" / "memory.sqlite") as memory:
+        for f in first:
+            dismiss(memory, check="consistency", kind=str(f["kind"]), expected=f["expected"], found=f["found"],
+                    scope="pair", source_lang="en", target_lang="ru", reason="both are his",
+                    who="Aigerim")  # type: ignore[arg-type]
+    again = consistency(tmp_path / "out2")  # the same answers, from the cache
+    assert again and {f["severity"] for f in again} == {"info"}
+    assert all("dismissed by Aigerim" in str(f["message"]) for f in again)

@@ -18,6 +18,7 @@ from ..memory.align import Misaligned, align
 from ..memory.recall import recall
 from ..memory.store import HouseMemory
 from ..memory.terms import candidates, proposals, propose
+from ..text.articles import split_paragraphs
 from .desk import Desk, DeskError
 from .store import Doc
 
@@ -61,7 +62,7 @@ def context(desk: Desk, doc: Doc, approved_text: str | None) -> dict[str, Any]:
     memory = desk.memory
     source_lang, target_lang = pair_of(doc)
     found = recall(memory, source_lang=source_lang, target_lang=target_lang, outlet=outlet_of(doc))
-    paragraphs = [p.source for p in _units_or_none(doc.source, doc.source)]
+    paragraphs = split_paragraphs(doc.source)
     held = sum(1 for p in paragraphs if found.exact(p) is not None)
     note = ""
     if approved_text is not None:
@@ -82,13 +83,6 @@ def context(desk: Desk, doc: Doc, approved_text: str | None) -> dict[str, Any]:
         "pair": f"{source_lang}->{target_lang}",
         "outlet": outlet_of(doc),
     }
-
-
-def _units_or_none(source: str, same: str) -> list[Any]:
-    try:
-        return align(source, same)
-    except Misaligned:
-        return []
 
 
 def _findings(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:

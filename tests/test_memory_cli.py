@@ -300,3 +300,24 @@ def test_a_batch_shows_a_dismissed_consistency_finding_as_dismissed(
     again = consistency(tmp_path / "out2")  # the same answers, from the cache
     assert again and {f["severity"] for f in again} == {"info"}
     assert all("dismissed by Aigerim" in str(f["message"]) for f in again)
+
+
+def test_a_part_whose_only_failure_is_dismissed_is_not_asked_again(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from summarizer.memory.dismissals import dismiss
+    from summarizer.memory.store import HouseMemory
+
+    # Fictional, written for the test: "полтора миллиона" is 1.5 million, which the numbers check misses.
+    article = tmp_path / "park.txt"
+    article.write_text("PAVLODAR. KAZINFORM The region will spend 1.5 million tenge on a new park.\n", encoding="utf-8")
+    server.default = Reply("ПАВЛОДАР. КАЗИНФОРМ Регион потратит полтора миллиона тенге на новый парк.")
+    assert run(capsys, "translate", str(article), "--to", "ru")[0] == 0
+    assert len(server.requests) == 2  # the false alarm: asked again
+    with HouseMemory(tmp_path / "house" / "memory.sqlite") as memory:
+        dismiss(memory, check="numbers", kind="missing_number", expected="1500000", found=None, scope="pair",
+                source_lang="en", target_lang="ru", reason="полтора миллиона is 1.5 million", who="Aigerim")
+    code, out, _ = run(capsys, "translate", str(article), "--to", "ru", "--json", "--cache-mode", "refresh")
+    assert code == 0 and len(server.requests) == 3  # one more request, no re-ask
+    (numbers,) = [c for c in json.loads(out)["checks"] if c["name"] == "numbers"]
+    assert numbers["passed"] and numbers["findings"][0]["severity"] == "info"

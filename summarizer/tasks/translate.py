@@ -113,6 +113,15 @@ class _Run:
     retried: int = 0
     terms: dict[str, str] = field(default_factory=dict)
     examples: list[tuple[str, str]] = field(default_factory=list)  # close approved units (memory)
+    memory: HouseMemory | None = None
+    outlet: str = ""
+
+    def dismissed(self, checks: tuple[Check, ...]) -> tuple[Check, ...]:
+        """What the editors dismissed is no failure: not in the verdict, and no reason to re-ask."""
+        if self.memory is None:
+            return checks
+        return dismissed(checks, self.memory, document=self.article.id, source_lang=self.source_lang,
+                         target_lang=self.lang, outlet=self.outlet)  # fmt: skip
 
     def ask(self, prompt_messages: tuple[dict[str, str], ...], max_tokens: int, task: str) -> Steps[ChatResult]:
         (result,) = yield [
@@ -159,7 +168,7 @@ def translate_steps(
     if source_lang == lang:
         raise UsageError(f"{article.path or article.id} is already in {LANGUAGES[lang]}; nothing to translate")
     source = source_text(article)
-    run = _Run(llm, article, source_lang, lang, glossary)
+    run = _Run(llm, article, source_lang, lang, glossary, memory=memory, outlet=outlet)
     segments = [Segment(source, None)]
     if memory is not None:
         found = recall(memory, source_lang=source_lang, target_lang=lang, outlet=outlet)
@@ -194,9 +203,7 @@ def translate_steps(
     checks = check_translation(
         source, cyrillic, source_lang=source_lang, target_lang=lang, glossary=glossary, finish_reason=finish
     )
-    if memory is not None:
-        checks = dismissed(checks, memory, document=article.id, source_lang=source_lang, target_lang=lang,
-                           outlet=outlet)  # fmt: skip
+    checks = run.dismissed(checks)
     return Translation(
         article=article,
         text=to_latin(cyrillic) if script == "latn" else cyrillic,
@@ -317,7 +324,7 @@ def _judge(result: ChatResult, chunk: str, run: _Run) -> tuple[str, tuple[Check,
         glossary=run.glossary,
         finish_reason=result.finish_reason,
     )
-    return text, checks
+    return text, run.dismissed(checks)
 
 
 def _prompt(

@@ -321,3 +321,17 @@ def test_a_part_whose_only_failure_is_dismissed_is_not_asked_again(
     assert code == 0 and len(server.requests) == 3  # one more request, no re-ask
     (numbers,) = [c for c in json.loads(out)["checks"] if c["name"] == "numbers"]
     assert numbers["passed"] and numbers["findings"][0]["severity"] == "info"
+
+
+def test_facts_use_the_house_glossary_when_none_is_given(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add(capsys)
+    listed = run(capsys, "glossary", "proposed")[1]
+    run(capsys, "glossary", "accept", next(li.split()[0] for li in listed.splitlines() if "Bulegenov =" in li))
+    run(capsys, "facts", str(SEED), "--lang", "ru")  # the fake's answer is no facts JSON: only the request counts
+    assert "Bulegenov = Булегенов" in "".join(m["content"] for m in server.requests[0].body["messages"])
+    server.requests.clear()
+    run(capsys, "facts", str(SEED), "--lang", "ru", "--no-memory")
+    sent = "".join(m["content"] for m in server.requests[0].body["messages"])
+    assert "Spell these names" not in sent

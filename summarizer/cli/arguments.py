@@ -56,14 +56,14 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
                            required=param.required, help=param.help)  # fmt: skip
         if spec.uses_glossary:
             t.add_argument("--glossary", help="CSV of house spellings; header row names languages, e.g. en,ru,kk")
+            t.add_argument("--no-memory", action="store_true", help="this run only: no house glossary, no approved "
+                           "paragraphs reused, no dismissals")  # fmt: skip
         t.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
         t.set_defaults(handler=handlers.get(spec.command, handlers["task"]), task=spec.name)
         tasks[spec.name] = t
     for spec in ("summary", "headline", "translate"):
         tasks[spec].add_argument("--json", action="store_true", help="print the result with its metadata and checks")
         _review_options(tasks[spec])
-    tasks["translate"].add_argument("--no-memory", action="store_true", help="this run only: no approved paragraphs "
-                                    "reused, no house glossary, no dismissals")  # fmt: skip
     f = tasks["facts"]
     f.add_argument("--schema", action="store_true", help="print the JSON Schema of the output and exit")
     f.add_argument("--json", dest="format", action="store_const", const="json", help="JSON output (the default)")

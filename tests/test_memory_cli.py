@@ -126,7 +126,10 @@ _GOOD_TU = '<tu><tuv xml:lang="en"><seg>Hello.</seg></tuv><tuv xml:lang="ru"><se
     [
         (b'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
          b'<tmx version="1.4"><header/><body><tu><tuv xml:lang="en"><seg>&b;</seg></tuv></tu></body></tmx>',
-         "DTD or entities"),
+         "declares entities"),
+        (b'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+         b'<tmx version="1.4"><header/><body><tu><tuv xml:lang="en"><seg>&x;</seg></tuv></tu></body></tmx>',
+         "declares entities"),
         ('<?xml version="1.0" encoding="windows-1251"?><tmx><body>' + _GOOD_TU + "</body></tmx>",
          "declares encoding windows-1251"),
         (("<tmx><body>" + _GOOD_TU + "</body></tmx>").encode("utf-16"), "not UTF-8"),
@@ -335,3 +338,26 @@ def test_facts_use_the_house_glossary_when_none_is_given(
     run(capsys, "facts", str(SEED), "--lang", "ru", "--no-memory")
     sent = "".join(m["content"] for m in server.requests[0].body["messages"])
     assert "Spell these names" not in sent
+
+
+def test_a_tmx_from_another_tool_is_read(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shape OmegaT and Trados write (fictional segments, written for the test): a DOCTYPE
+    # naming tmx14.dtd, regional language codes, TMX's own creationid/creationdate, no x- props.
+    monkeypatch.setenv("SUMMARIZER_MEMORY", str(tmp_path / "memory.sqlite"))
+    tmx = tmp_path / "omegat.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">'
+        '<header creationtool="OmegaT" o-tmf="OmegaT TMX" adminlang="EN-US" datatype="plaintext" '
+        'segtype="paragraph" srclang="EN-US"/><body><tu creationid="translator" creationdate="20251103T101500Z">'
+        '<tuv xml:lang="EN-US"><seg>The talks will continue tomorrow.</seg></tuv>'
+        '<tuv xml:lang="RU-RU"><seg>Переговоры продолжатся завтра.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    assert run(capsys, "memory", "import", str(tmx))[0] == 0
+    from summarizer.memory.store import HouseMemory
+
+    with HouseMemory(tmp_path / "memory.sqlite") as memory:
+        (unit,) = memory.units()
+    assert (unit.source_lang, unit.target_lang, unit.approver, unit.approved_at, unit.origin) == (
+        "en", "ru", "translator", "2025-11-03T10:15:00Z", "tmx")

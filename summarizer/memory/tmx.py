@@ -7,8 +7,9 @@ Written: a ``header`` (``srclang`` is the source language when the file holds on
 ``x-`` marks them as this tool's). ``creationid``/``creationdate`` say the same in TMX's own
 attributes, for tools that read only those.
 
-Read with defusedxml, which refuses a DTD, entity declarations (the billion-laughs file) and
-external references before any expansion. A file that is not UTF-8, not TMX, or has a unit
+Read with defusedxml, which refuses entity declarations (the billion-laughs file, an external
+entity that would read a file) before any expansion; a ``DOCTYPE`` naming ``tmx14.dtd``, as
+other tools write it, is read (the DTD is never fetched). A file that is not UTF-8, not TMX, or has a unit
 without two languages is refused with one line, and the memory is not touched: every unit is
 read and checked first, then stored in one transaction. A file written here reads back as the
 same units (``tests/test_memory_tmx.py`` round-trips one).
@@ -68,9 +69,10 @@ def read_tmx(data: bytes, *, name: str = "TMX file") -> list[Unit]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and import again") from None
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        # A DOCTYPE naming tmx14.dtd is what Trados and OmegaT write: allowed, never fetched.
+        root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise InputError(f"{name} declares a DTD or entities, which are refused (they can expand without end)")
+        raise InputError(f"{name} declares entities, which are refused (they can expand without end or read files)")
     except ET.ParseError as exc:
         raise InputError(f"{name} is not well-formed XML: {exc}") from None
     if root.tag != "tmx" or root.find("body") is None:

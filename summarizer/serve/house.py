@@ -56,7 +56,8 @@ def approved(desk: Desk, doc: Doc, text: str, editor: str) -> None:
 
 
 def context(desk: Desk, doc: Doc, approved_text: str | None) -> dict[str, Any]:
-    """The review page's house section (empty for what is not a finished translation)."""
+    """The review page's house section (empty for what is not a finished translation);
+    ``approved_text`` is the text as last approved, in the script the memory stores (Cyrillic)."""
     if doc.kind != "translation" or desk.memory is None or doc.result is None:
         return {}
     memory = desk.memory

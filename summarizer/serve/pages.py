@@ -186,7 +186,7 @@ def review_context(request: Request, doc: Doc) -> dict[str, Any]:
         )
         context["rows"] = review.rows(doc.source, left, doc.output, right)
         context["spelt"] = spelt_today(store_of(request), doc)  # names spelt two ways in the day's translations
-        context["house"] = house.context(desk, doc, context["approvals"][0].text if context["approvals"] else None)
+        context["house"] = house.context(desk, doc, doc.output if context["approvals"] else None)  # as approved
     elif doc.kind == "summary":
         marks = review.summary_marks(doc.output, doc.checks)
         context["left"] = [review.pieces(doc.source, s, []) for s in review.paragraphs(doc.source)]

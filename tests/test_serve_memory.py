@@ -67,6 +67,7 @@ def test_an_approval_is_stored_proposes_names_and_the_next_run_costs_no_request(
 def test_accepting_a_proposal_makes_it_the_house_glossary(desk: DeskClient, model: FakeOpenAI) -> None:
     _approve(desk, _translate(desk))
     glossary = desk.get("/glossary").text
+    assert "The house memory holds 2 approved paragraph(s): en→kk 2." in glossary
     number = re.search(r'<li data-source="Bulegenov">.*?action="/glossary/(\d+)/accept"', glossary, re.S).group(1)
     reply = desk.post(f"/glossary/{number}/accept", data={"csrf": csrf(desk), "editor": "Aigerim", "spelling": ""})
     assert reply.status_code == 303

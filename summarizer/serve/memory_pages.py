@@ -37,7 +37,7 @@ async def glossary_page(request: Request) -> Response:
     memory = memory_of(desk_of(request))
     accepted = proposals(memory, status="accepted")
     return render(request, "glossary.html.j2", proposed=proposals(memory), accepted=accepted,
-                  dismissals=dismissals(memory))  # fmt: skip
+                  dismissals=dismissals(memory), stats=memory.stats())  # fmt: skip
 
 
 async def decide(request: Request) -> Response:

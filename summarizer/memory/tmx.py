@@ -12,7 +12,7 @@ entity that would read a file) before any expansion; a ``DOCTYPE`` naming ``tmx1
 other tools write it, is read (the DTD is never fetched). A file that is not UTF-8, not TMX, or has a unit
 without two languages is refused with one line, and the memory is not touched: every unit is
 read and checked first, then stored in one transaction. A file written here reads back as the
-same units (``tests/test_memory_tmx.py`` round-trips one).
+same units (``tests/test_memory_cli.py`` round-trips one).
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ Environment variables:
 ``SUMMARIZER_LOCAL_MODEL``    path of a GGUF file for the ``local`` backend
 ``SUMMARIZER_CACHE_DIR``      where ``cache.sqlite`` lives (default: user cache dir)
 ``SUMMARIZER_CACHE_MODE``     ``readwrite`` | ``replay`` | ``refresh`` | ``off``
+``SUMMARIZER_MEMORY``         the house memory's SQLite file (default ``memory.sqlite``
+                              beside the cache)
 ``SUMMARIZER_TIMEOUT``        seconds per request (default 120)
 ``SUMMARIZER_MAX_ATTEMPTS``   attempts per request, retries included (default 5)
 ``SUMMARIZER_CONTEXT_TOKENS`` the model's context window, when the built-in table is wrong
@@ -85,6 +87,7 @@ class Settings:
     mail_from: str = "summarizer@localhost"
     # repr=False: an SMTP URL may carry a password.
     smtp_url: str | None = field(default=None, repr=False)
+    memory: Path | None = None  # the house memory (summarizer/memory); None: beside the cache
 
     @classmethod
     def resolve(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
@@ -117,7 +120,7 @@ class Settings:
                     values[name] = int(values[name])
         except ValueError as exc:
             raise UsageError(f"bad setting: {exc}") from None
-        for name in ("cache_dir", "prompts_dir", "pricing", "agencies"):
+        for name in ("cache_dir", "prompts_dir", "pricing", "agencies", "memory"):
             if values.get(name) is not None:
                 values[name] = Path(values[name]).expanduser()
         settings = cls(**values)
@@ -128,6 +131,10 @@ class Settings:
     @property
     def cache_path(self) -> Path:
         return self.cache_dir / "cache.sqlite"
+
+    @property
+    def memory_path(self) -> Path:
+        return self.memory or self.cache_dir / "memory.sqlite"
 
     @property
     def max_input_bytes(self) -> int:
@@ -161,6 +168,7 @@ _ENV_NAMES = {
     "SUMMARIZER_AGENCIES": "agencies",
     "SUMMARIZER_FROM": "mail_from",
     "SUMMARIZER_SMTP_URL": "smtp_url",
+    "SUMMARIZER_MEMORY": "memory",
 }
 # What ``resolve`` reads from the environment: the key of ``current``'s cache. Asked for each
 # job of a batch (prompts, agencies), so it reads these few variables, not the whole environment.

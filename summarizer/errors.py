@@ -14,6 +14,7 @@ The tree (the exit code the CLI maps each branch to is in brackets)::
     │   ├── ServerFailed             5xx or 429 still failing after retries
     │   └── LocalModelUnavailable    llama-cpp-python or the GGUF file is missing
     ├── CacheMiss [1]                replay mode and no recorded answer
+    ├── StoreUnreadable [1]          the house memory's file is not a store this tool can read
     ├── OutputInvalid [1]            the model's answer is unusable (empty, not the schema)
     ├── WireError [1]                a feed, a linked page or the CMS could not be fetched or read
     └── QualityCheckFailed [3]       checks failed and the user asked for --strict
@@ -37,6 +38,7 @@ __all__ = [
     "QualityCheckFailed",
     "RequestRejected",
     "ServerFailed",
+    "StoreUnreadable",
     "SummarizerError",
     "UsageError",
     "WireError",
@@ -90,6 +92,12 @@ class LocalModelUnavailable(BackendError):
 
 
 class CacheMiss(SummarizerError):
+    exit_code = 1
+
+
+class StoreUnreadable(SummarizerError):
+    """A corrupt or foreign SQLite file where the house memory should be."""
+
     exit_code = 1
 
 

@@ -43,3 +43,17 @@ def test_pull_benchmark_runs_its_three_runs(tmp_path: Path) -> None:
         "summarizer: bench: 20 new, 0 corrected", "summarizer: bench: not modified",
         "summarizer: bench: 0 new, 0 corrected",
     ]  # fmt: skip
+
+
+def test_the_second_morning_saves_requests_and_keeps_the_corrections(tmp_path: Path) -> None:
+    # The figures of docs/QUALITY.md come from this run; here only what must hold whatever the machine.
+    command = [sys.executable, str(ROOT / "benchmarks" / "second_morning.py"), "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    runs = json.loads(done.stdout)
+    with_memory, without = runs["tuesday"], runs["tuesday-no-memory"]
+    assert with_memory["requests"] < without["requests"]
+    assert with_memory["calls"][-1] == 0  # Monday's item sent again: no request at all
+    assert with_memory["closing_as_approved"] == 5 and with_memory["misspelt"] == 0
+    assert with_memory["failing"] == 0 and without["failing"] == 5
+    assert runs["monday"]["misspelt"] == without["misspelt"] == 5

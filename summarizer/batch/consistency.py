@@ -37,8 +37,24 @@ def with_consistency(jobs: Sequence[Job], results: Sequence[JobResult], out: Pat
         document = _document(job, out / r.result.output)
         if document is not None:
             groups[(r.outlet, document.target_lang)].append(document)
-    checks = _checks(groups)
+    checks = _dismissed(_checks(groups), by_id, groups)
     return [r.adding(checks[r.job]) if r.job in checks else r for r in results]
+
+
+def _dismissed(checks: dict[str, Check], jobs: dict[str, Job], groups: dict[tuple[str, str], list[Document]]
+               ) -> dict[str, Check]:  # fmt: skip
+    """What the editors dismissed in the house memory is ``info`` here too (``memory/dismissals``)."""
+    from ..memory.dismissals import dismissed
+
+    documents = {d.id: d for group in groups.values() for d in group}
+    out = {}
+    for job_id, check in checks.items():
+        job, doc = jobs[job_id], documents[job_id]
+        memory, outlet = job.params.memory, job.outlet.name
+        out[job_id] = check if memory is None else dismissed(
+            (check,), memory, document=doc.id, source_lang=doc.source_lang, target_lang=doc.target_lang,
+            outlet="" if outlet == "default" else outlet)[0]  # fmt: skip
+    return out
 
 
 def items_with_consistency(items: Sequence[ItemOut], out: Path) -> list[ItemOut]:

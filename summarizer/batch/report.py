@@ -216,6 +216,7 @@ def render_page(
         verdict=verdict_line(checks),
         model=model,
         fallback=output.fallback,
+        note=output.note,
         # the judged text with its failing spans marked (spans are offsets into that text)
         marked=marked(output.judged if output.judged is not None else output.content, checks),
         judged_differs=output.judged is not None,

@@ -56,6 +56,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
                            required=param.required, help=param.help)  # fmt: skip
         if spec.uses_glossary:
             t.add_argument("--glossary", help="CSV of house spellings; header row names languages, e.g. en,ru,kk")
+            t.add_argument("--no-memory", action="store_true", help="this run only: no house glossary, no approved "
+                           "paragraphs reused, no dismissals")  # fmt: skip
         t.add_argument("--strict", action="store_true", help="exit 3 when a quality check fails")
         t.set_defaults(handler=handlers.get(spec.command, handlers["task"]), task=spec.name)
         tasks[spec.name] = t
@@ -94,6 +96,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
         help="a summary that failed its checks: write the article's lead instead (lead, the default) or keep it (none)",
     )
     _review_options(b)
+    b.add_argument("--no-memory", action="store_true", help="this run only: translate without the house memory")
     b.set_defaults(handler=handlers["batch"])
 
     m = sub.add_parser("merge-reports", help="one report for the output folders of a sharded batch")
@@ -145,6 +148,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     k.add_argument("--glossary", help="CSV of house spellings to check names against")
     k.add_argument("--json", action="store_true", help="every check with its verdict and evidence, as JSON")
+    k.add_argument("--no-memory", action="store_true", help="this run only: no house glossary, no dismissals")
     _review_options(k, model_options=True)
     k.set_defaults(handler=handlers["check"])
 
@@ -165,6 +169,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="stats as JSON")
     c.set_defaults(handler=handlers["cache"])
 
+    _memory_commands(sub, common, handlers)
+
     # The editor's desk (summarizer/serve, the [serve] extra).
     w = sub.add_parser("serve", parents=[common, model], help="the editor's desk: web pages and a JSON API")
     w.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs "
@@ -179,6 +185,28 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
                    "(SUMMARIZER_PUBLISH_URL; the secret in SUMMARIZER_PUBLISH_SECRET)")  # fmt: skip
     w.set_defaults(handler=handlers["serve"])
     return parser
+
+
+def _memory_commands(sub: Any, common: argparse.ArgumentParser, handlers: Mapping[str, str]) -> None:
+    """``memory`` and ``glossary``: the house memory (summarizer/memory, cli/memory.py)."""
+    mem = sub.add_parser("memory", parents=[common], help="the house memory: approved translations, TMX, dismissals")
+    mem.add_argument("action", choices=["add", "stats", "export", "import", "dismissals"])
+    mem.add_argument("source", nargs="?", help="add: the source article; export/import: the TMX file")
+    mem.add_argument("translation", nargs="?", help="add: its approved translation, a file")
+    mem.add_argument("--to", choices=list(LANGUAGES), help="add: the translation's language")
+    mem.add_argument("--outlet", help="add: only this outlet reuses it (default: the whole house)")
+    mem.add_argument("--approver", help="add: who approved it")
+    mem.add_argument("--revoke", type=int, metavar="ID", help="dismissals: revoke this one")
+    mem.add_argument("--json", action="store_true", help="stats or dismissals as JSON")
+    mem.set_defaults(handler=handlers["memory"])
+    g = sub.add_parser("glossary", parents=[common], help="the glossary learnt from approvals: review and export it")
+    g.add_argument("action", choices=["proposed", "accept", "reject", "export"])
+    g.add_argument("target", nargs="?", help="accept/reject: the proposal's number; export: FILE.csv")
+    g.add_argument("--spelling", help="accept: the house spelling, when it is not the one proposed")
+    g.add_argument("--approver", help="accept/reject: who decides")
+    g.add_argument("--all", action="store_true", help="proposed: list accepted and rejected entries too")
+    g.add_argument("--json", action="store_true", help="proposed: as JSON")
+    g.set_defaults(handler=handlers["glossary"])
 
 
 def _review_options(parser: argparse.ArgumentParser, *, model_options: bool = False) -> None:

@@ -22,8 +22,12 @@ def task_command(args: argparse.Namespace) -> int:
     config = settings(args)
     article = read_article(args.path, config)
     params = spec.read(lambda key: getattr(args, key, None))
-    if spec.uses_glossary and args.glossary:
-        params = replace(params, glossary=load_glossary(args.glossary))
+    if spec.uses_glossary:  # translate: approved paragraphs, the house glossary, dismissals (--no-memory: none)
+        from .memory import house, house_glossary_or
+
+        memory = house(args, config)
+        explicit = load_glossary(args.glossary) if args.glossary else None
+        params = replace(params, glossary=house_glossary_or(explicit, memory), memory=memory)
     if args.review:
         from .review import refuse_early
 
@@ -57,8 +61,10 @@ def facts_command(args: argparse.Namespace) -> int:
         return 0
     if args.path is None:
         raise UsageError("give an article file (or - for stdin), or --schema")
-    glossary = load_glossary(args.glossary) if args.glossary else None
+    from .memory import house, house_glossary_or
+
     config = settings(args)
+    glossary = house_glossary_or(load_glossary(args.glossary) if args.glossary else None, house(args, config))
     article = read_article(args.path, config)
     with open_llm(config) as llm:
         facts = extract_facts(article, llm, lang=args.lang, keep_ungrounded=args.keep_ungrounded, glossary=glossary)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..batch.dry_run import dry_run
 from ..batch.inputs import find_inputs
-from ..batch.jobs import BatchOptions, plan
+from ..batch.jobs import BatchOptions, Job, plan
 from ..batch.outlets import DEFAULT_OUTLET, Outlet, load_outlets
 from ..batch.pricing import load_pricing
 from ..batch.progress import for_terminal
 from ..batch.run import run_batch
 from ..batch.shard import merge_reports, parse_shard, select_shard
+from ..config import Settings
 from ..errors import SummarizerError
 from ..llm.client import open_llm
 from .common import PROG, names, settings
@@ -39,6 +41,7 @@ def batch_command(args: argparse.Namespace) -> int:
     if args.shard:
         inputs = select_shard(inputs, *parse_shard(args.shard))
     jobs = plan(inputs, options.outlets, options.tasks)  # usage errors before any work
+    jobs = _with_memory(jobs, args, config)
     if args.review and not args.dry_run:
         from .review import refuse_early
 
@@ -74,6 +77,20 @@ def batch_command(args: argparse.Namespace) -> int:
     if bad:
         raise SummarizerError(f"{len(results) - len(done)} job(s) not done, from {len(bad)} input(s): {names(bad)}")
     return 0
+
+
+def _with_memory(jobs: list[Job], args: argparse.Namespace, config: Settings) -> list[Job]:
+    """Each translation with the house memory, and each job that reads a glossary with the house
+    glossary where its outlet names none (``--no-memory``: as they are). A resumed batch keeps what
+    an earlier run wrote: the memory is not part of a job's fingerprint."""
+    from .memory import house, house_glossary_or
+
+    memory = house(args, config)
+    if memory is None:
+        return jobs
+    glossary = house_glossary_or(None, memory)
+    return [replace(j, params=replace(j.params, memory=memory, glossary=j.params.glossary or glossary))
+            if j.task.spec.uses_glossary else j for j in jobs]  # fmt: skip
 
 
 def merge_reports_command(args: argparse.Namespace) -> int:

@@ -46,9 +46,20 @@ def check_command(args: argparse.Namespace) -> int:
 
         refuse_early(args, config)
     glossary = load_glossary(args.glossary) if args.glossary and args.kind == "translation" else None
+    memory = None
+    if args.kind == "translation":  # the house glossary where none is given; the editors' dismissals
+        from .memory import house, house_glossary_or
+
+        memory = house(args, config)
+        glossary = house_glossary_or(glossary, memory)
     pairs = [_judge(s, t, args, config, glossary) for s, t in _pairs(args)]
     if args.kind == "translation":
         pairs = _with_consistency(pairs)
+    if memory is not None:
+        from ..memory.dismissals import dismissed
+
+        pairs = [replace(p, checks=dismissed(p.checks, memory, document=p.source.id, source_lang=p.source.language,
+                                             target_lang=p.lang)) for p in pairs]  # fmt: skip
     if args.review:
         from .review import review_pairs  # the judge's SDK and prompt only when asked for
 

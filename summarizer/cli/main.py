@@ -38,6 +38,8 @@ HANDLERS = {
     "inspect": "inspect:inspect_command",
     "serve": "serve:serve_command",
     "pull": "pull:pull_command",
+    "memory": "memory:memory_command",
+    "glossary": "memory:glossary_command",
 }
 
 

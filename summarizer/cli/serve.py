@@ -61,6 +61,9 @@ def serve_command(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     feeds, every = _feeds(args)
     config = settings(args)
+    from ..memory.store import HouseMemory
+
+    HouseMemory(config.memory_path).close()  # a corrupt house memory: one line now, not a start-up traceback
     publish_to = _publish_target(args.publish_url or os.environ.get(PUBLISH_URL_VARIABLE) or None)
     app = create_app(
         config,

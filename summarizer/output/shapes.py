@@ -13,13 +13,14 @@ from ..facts.schema import ArticleOut  # one shape of the article for every comm
 from ..llm.chat import Usage
 from ..tasks.inspect import Inspection
 from ..tasks.summarise import Summary
-from ..tasks.translate import Translation
+from ..tasks.translate import Reused, Translation
 
 __all__ = [
     "ArticleOut",
     "CheckOut",
     "CheckReportOut",
     "InspectOut",
+    "ReusedOut",
     "SummaryOut",
     "TokensOut",
     "TranslationOut",
@@ -77,6 +78,23 @@ class SummaryOut(_Model):
         )
 
 
+class ReusedOut(_Model):
+    """A paragraph taken from the house memory: sent to no model, used as the editor approved it."""
+
+    span: list[int]  # in ``cyrillic`` when given, else in ``translation``
+    source: str
+    approved_by: str
+    approved_at: str
+    origin: str  # desk, cli, api or tmx
+    outlet: str | None  # None: approved for the whole house
+
+    @classmethod
+    def of(cls, r: Reused) -> ReusedOut:
+        u = r.unit
+        return cls(span=list(r.span), source=u.source, approved_by=u.approver, approved_at=u.approved_at,
+                   origin=u.origin, outlet=u.outlet or None)  # fmt: skip
+
+
 class TranslationOut(_Model):
     translation: str
     cyrillic: str | None  # with --script latn: the Cyrillic the model wrote and the checks judged
@@ -92,6 +110,7 @@ class TranslationOut(_Model):
     retried: int
     finish_reason: str
     glossary_terms: list[list[str]]
+    from_memory: list[ReusedOut]
     checks: list[CheckOut]
     article: ArticleOut
 
@@ -112,6 +131,7 @@ class TranslationOut(_Model):
             retried=t.retried,
             finish_reason=t.finish_reason,
             glossary_terms=[list(pair) for pair in t.terms],
+            from_memory=[ReusedOut.of(r) for r in t.reused],
             checks=[CheckOut.of(c) for c in t.checks],
             article=ArticleOut.of(t.article),
         )

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..checks.verdict import Check
     from ..llm.chat import Made, ModelInfo
     from ..llm.steps import Steps
+    from ..memory.store import HouseMemory
     from ..text.articles import Article
     from ..text.glossary import Glossary
 
@@ -49,6 +50,7 @@ class TaskParams:
     glossary: Glossary | None = field(default=None, compare=False)
     outlet: str = "default"
     fallback: str = "lead"  # a summary that failed its checks: "lead" writes the article's lead instead
+    memory: HouseMemory | None = field(default=None, compare=False)  # None: --no-memory, or none yet
 
     def to_json(self) -> dict[str, Any]:
         """What a job records, so that the desk can reopen it exactly (the glossary by its file)."""
@@ -98,6 +100,7 @@ class Written:
     # article's lead (``fallback`` says so), or Kazakh transliterated to Latin. Pages mark it.
     judged: str | None = None
     fallback: str | None = None
+    note: str | None = None  # a line the page shows above the text: paragraphs from the house memory
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,9 @@ def _headline_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[An
 def _translate_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[Any]:
     from ..tasks.translate import translate_steps
 
-    return translate_steps(article, llm, lang=p.lang or "", script=p.script, glossary=p.glossary)
+    outlet = "" if p.outlet == "default" else p.outlet  # the memory's "" is the whole house
+    return translate_steps(article, llm, lang=p.lang or "", script=p.script, glossary=p.glossary, memory=p.memory,
+                           outlet=outlet)  # fmt: skip
 
 
 def _facts_steps(article: Article, llm: ModelInfo, p: TaskParams) -> Steps[Any]:
@@ -189,8 +194,10 @@ def _summary_written(summary: Any, p: TaskParams) -> Written:
 
 
 def _translation_written(translation: Any, p: TaskParams) -> Written:
+    from ..tasks.translate import reused_note
+
     judged = translation.cyrillic if translation.cyrillic != translation.text else None
-    return Written(translation.text.rstrip() + "\n", ".txt", judged=judged)
+    return Written(translation.text.rstrip() + "\n", ".txt", judged=judged, note=reused_note(translation))
 
 
 def _facts_written(facts: Any, p: TaskParams) -> Written:

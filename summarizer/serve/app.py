@@ -30,7 +30,8 @@ from ..errors import SummarizerError
 from ..redact import redact
 from ..render import html_env
 from ..wire.pull import FeedConfig
-from . import api, boards, inbox as wire_inbox, judge, pages, publish
+from . import api, boards, judge, memory_pages, pages, publish
+from . import inbox as wire_inbox
 from .desk import Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
@@ -94,6 +95,7 @@ def create_app(
             *boards.routes,
             *judge.routes,
             *publish.routes,
+            *memory_pages.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[Middleware(GuardMiddleware, guard=guard)],

@@ -36,6 +36,9 @@ from ..errors import (
 from ..llm.chat import Capabilities
 from ..llm.client import open_llm
 from ..llm.steps import Steps, arun
+from ..memory.dismissals import dismissed
+from ..memory.store import HouseMemory
+from ..memory.terms import house_glossary
 from ..output.shapes import CheckReportOut
 from ..output.tasks import CHECK_KINDS, TaskParams, TaskSpec, check_text
 from ..redact import redact
@@ -89,11 +92,13 @@ class Desk:
     glossary_csv: str = ""  # the house glossary (serve --glossary), offered on every form
     waiting: int = 0
     llm: LLM | None = None
+    memory: HouseMemory | None = None  # the house memory (serve/house.py writes it on approval)
     _lock: asyncio.Lock | None = field(default=None, repr=False)
 
     # -- life cycle ---------------------------------------------------------------------------
 
     def open(self) -> None:
+        self.memory = HouseMemory(self.settings.memory_path)
         self.llm = open_llm(self.settings)
         # A serial model (one llama.cpp context) answers one request at a time; an endpoint takes many.
         self._lock = asyncio.Lock() if self.llm.capabilities.serial else None
@@ -103,6 +108,9 @@ class Desk:
             await self.llm.aclose()
             self.llm.close()
             self.llm = None
+        if self.memory is not None:
+            self.memory.close()
+            self.memory = None
 
     @property
     def capabilities(self) -> Capabilities:
@@ -155,8 +163,9 @@ class Desk:
         return parse_article(data, name=name, agencies=self.settings.agencies)
 
     def glossary(self, csv: Any) -> Glossary | None:
+        """The glossary a form or a body gives, else the house's (accepted from approvals), if any."""
         if csv is None or (isinstance(csv, str) and not csv.strip()):
-            return None
+            return house_glossary(self.memory) if self.memory is not None else None
         if not isinstance(csv, str):
             raise DeskError(400, "glossary must be CSV text: a header row of language codes, one term per row")
         return parse_glossary(csv, name="the glossary")
@@ -173,14 +182,26 @@ class Desk:
             params = spec.read(get)
         except UsageError as exc:
             raise DeskError(400, str(exc)) from None
-        return replace(params, glossary=self.glossary(get("glossary"))) if spec.uses_glossary else params
+        if not spec.uses_glossary:
+            return params
+        return replace(params, glossary=self.glossary(get("glossary")), memory=self.memory)
 
     # -- checks (no model; lingua and the dictionary cost a second of CPU: off the event loop) ----
 
     async def check(
-        self, kind: str, source: Article, text: str, *, lang: str, length: str = "short", glossary: Glossary | None = None
+        self,
+        kind: str,
+        source: Article,
+        text: str,
+        *,
+        lang: str,
+        length: str = "short",
+        glossary: Glossary | None = None,
+        document: str = "",
+        outlet: str = "",
     ) -> CheckReportOut:
-        """``text`` judged as a translation or a summary of ``source``: always against the source."""
+        """``text`` judged as a translation or a summary of ``source``: always against the source;
+        what the editors dismissed for this ``document``, language pair or ``outlet`` is ``info``."""
         if not isinstance(text, str) or not text.strip():
             raise DeskError(400, f"the {kind if kind in CHECK_KINDS else 'text'} is empty")
         try:
@@ -189,6 +210,9 @@ class Desk:
             )
         except UsageError as exc:
             raise DeskError(400, str(exc)) from None
+        if self.memory is not None and kind == "translation":
+            checks = dismissed(checks, self.memory, document=document, source_lang=source.language, target_lang=lang,
+                               outlet="" if outlet == "default" else outlet)  # fmt: skip
         return CheckReportOut(
             passed=not failed(list(checks)),
             source=None,

@@ -31,7 +31,7 @@ from ..errors import UsageError
 from ..output.tasks import CHECK_KINDS, TASKS, task
 from ..text.articles import Article, article_files, parse_article
 from ..text.translit import to_latin
-from . import publish, review
+from . import house, publish, review
 from .api import read_body
 from .day import spelt_today
 from .desk import Desk, DeskError, one_line
@@ -186,6 +186,7 @@ def review_context(request: Request, doc: Doc) -> dict[str, Any]:
         )
         context["rows"] = review.rows(doc.source, left, doc.output, right)
         context["spelt"] = spelt_today(store_of(request), doc)  # names spelt two ways in the day's translations
+        context["house"] = house.context(desk, doc, doc.output if context["approvals"] else None)  # as approved
     elif doc.kind == "summary":
         marks = review.summary_marks(doc.output, doc.checks)
         context["left"] = [review.pieces(doc.source, s, []) for s in review.paragraphs(doc.source)]
@@ -213,7 +214,8 @@ async def _recheck(request: Request, doc: Doc, text: str) -> list[dict[str, Any]
     params = doc.params
     lang = params.get("lang") or params.get("to") or "en"  # "to": documents made before tasks were declared once
     report = await desk.check(doc.kind, source, text, lang=lang, length=params.get("length") or "short",
-                              glossary=desk.glossary(params.get("glossary")))  # fmt: skip
+                              glossary=desk.glossary(params.get("glossary")), document=doc.id,
+                              outlet=params.get("outlet") or "")  # fmt: skip
     return [c.model_dump(mode="json") for c in report.checks]
 
 
@@ -246,6 +248,7 @@ async def approve(request: Request) -> Response:
     # What is published: Kazakh Latin is the deterministic transliteration of the reviewed Cyrillic.
     published = to_latin(text.strip()) if doc.params.get("script") == "latn" else text.strip()
     publish.approved(request, doc, store.approve(doc.id, text=published, editor=editor[:100], checks=checks))
+    house.approved(desk_of(request), doc, text.strip(), editor[:100])  # the house memory learns it
     return back(f"/doc/{doc.id}#approvals")
 
 

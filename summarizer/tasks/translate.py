@@ -18,13 +18,19 @@ the first answer in it: that would not fit a small context next to a second answ
 looping first answer invites the same loop. The joined translation is checked once more as a
 whole, and that verdict is what the caller sees. Kazakh in Latin script is the Cyrillic answer
 run through ``translit.to_latin``: deterministic, never the model's own Latin.
+
+With the house memory (``memory/``), a paragraph the house has approved before is not sent:
+its approved translation is used as it is and listed in ``reused`` (where it stands, who
+approved it, when); the paragraphs between are sent as before, and the closest approved
+paragraphs go along as examples of the house's wording. The joined text is checked as a
+whole all the same, and the memory's dismissals mark what an editor has already ruled out.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..checks.translation import check_translation
 from ..checks.verdict import Check, failed
@@ -33,6 +39,9 @@ from ..llm.chat import ChatRequest, ChatResult, Completer, Made, MadeBy, ModelIn
 from ..llm.steps import Steps
 from ..llm.steps import run as run_steps
 from ..llm.tokens import TokenCounter, split_to_budget
+from ..memory.dismissals import dismissed
+from ..memory.recall import Segment, recall
+from ..memory.store import HouseMemory, Unit
 from ..text.articles import Article, ArticleMeta, split_paragraphs
 from ..text.glossary import Glossary
 from ..text.provenance import without_header
@@ -40,7 +49,7 @@ from ..text.translit import ALPHABET_NAME, to_latin
 from .choices import LANGUAGES, SCRIPTS, TARGETS, source_name
 from .prompts import Prompt, render
 
-__all__ = ["SCRIPTS", "TARGETS", "Translation", "translate", "translate_steps"]
+__all__ = ["SCRIPTS", "TARGETS", "Reused", "Translation", "reused_note", "translate", "translate_steps"]
 
 ALPHABETS = {
     ("ru", "cyrl"): "russian-cyrillic",
@@ -71,6 +80,14 @@ _DETAIL_CHARS = 100  # how much of each failed check's evidence a re-ask states
 
 
 @dataclass(frozen=True)
+class Reused:
+    """A paragraph of the translation taken from the memory: where it is in ``cyrillic``, and the unit."""
+
+    span: tuple[int, int]
+    unit: Unit
+
+
+@dataclass(frozen=True)
 class Translation(MadeBy):
     article: Article
     text: str  # in the script asked for
@@ -83,6 +100,7 @@ class Translation(MadeBy):
     finish_reason: str
     terms: tuple[tuple[str, str], ...]  # glossary (source form, target form) pairs that were sent
     checks: tuple[Check, ...]
+    reused: tuple[Reused, ...] = ()  # paragraphs from the house memory, sent to no model
 
 
 @dataclass
@@ -95,6 +113,16 @@ class _Run:
     tally: Tally = field(default_factory=Tally)
     retried: int = 0
     terms: dict[str, str] = field(default_factory=dict)
+    examples: list[tuple[str, str]] = field(default_factory=list)  # close approved units (memory)
+    memory: HouseMemory | None = None
+    outlet: str = ""
+
+    def dismissed(self, checks: tuple[Check, ...]) -> tuple[Check, ...]:
+        """What the editors dismissed is no failure: not in the verdict, and no reason to re-ask."""
+        if self.memory is None:
+            return checks
+        return dismissed(checks, self.memory, document=self.article.id, source_lang=self.source_lang,
+                         target_lang=self.lang, outlet=self.outlet)  # fmt: skip
 
     def ask(self, prompt_messages: tuple[dict[str, str], ...], max_tokens: int, task: str) -> Steps[ChatResult]:
         (result,) = yield [
@@ -105,14 +133,29 @@ class _Run:
 
 
 def translate(
-    article: Article, llm: Completer, *, lang: str, script: str = "cyrl", glossary: Glossary | None = None
+    article: Article,
+    llm: Completer,
+    *,
+    lang: str,
+    script: str = "cyrl",
+    glossary: Glossary | None = None,
+    memory: HouseMemory | None = None,
+    outlet: str = "",
 ) -> Translation:
     """Translate one article through the sync client (see ``translate_steps``)."""
-    return run_steps(translate_steps(article, llm, lang=lang, script=script, glossary=glossary), llm)
+    steps = translate_steps(article, llm, lang=lang, script=script, glossary=glossary, memory=memory, outlet=outlet)
+    return run_steps(steps, llm)
 
 
 def translate_steps(
-    article: Article, llm: ModelInfo, *, lang: str, script: str = "cyrl", glossary: Glossary | None = None
+    article: Article,
+    llm: ModelInfo,
+    *,
+    lang: str,
+    script: str = "cyrl",
+    glossary: Glossary | None = None,
+    memory: HouseMemory | None = None,
+    outlet: str = "",
 ) -> Steps[Translation]:
     """The translate task as model requests (parts go one after another: each carries the end of
     the previous part's translation, so names stay consistent)."""
@@ -126,21 +169,42 @@ def translate_steps(
     if source_lang == lang:
         raise UsageError(f"{article.path or article.id} is already in {LANGUAGES[lang]}; nothing to translate")
     source = source_text(article)
-    run = _Run(llm, article, source_lang, lang, glossary)
-    chunks = _chunks(source, run)
+    run = _Run(llm, article, source_lang, lang, glossary, memory=memory, outlet=outlet)
+    segments = [Segment(source, None)]
+    if memory is not None:
+        found = recall(memory, source_lang=source_lang, target_lang=lang, outlet=outlet)
+        paragraphs = split_paragraphs(source)
+        run.examples = [(u.source, u.target) for _, u in found.similar(paragraphs)]
+        if any(found.exact(p) for p in paragraphs):
+            segments = found.segments(paragraphs)
+    pieces = [_chunks(s.text, run) if s.unit is None else [] for s in segments]
+    total = sum(len(p) or 1 for p in pieces)
     cyrillic = ""
     reasons: list[str] = []
+    reused: list[Reused] = []
     context = ""
-    for index, (chunk, joiner) in enumerate(chunks, 1):
-        part = (index, len(chunks)) if len(chunks) > 1 else None
-        text, reason = yield from _translate_part(chunk, run, part=part, context=context)
-        cyrillic += text + joiner
-        reasons.append(reason)
-        context = _tail(split_paragraphs(text)[-1] if text.strip() else "")
-    finish = "length" if "length" in reasons else reasons[-1]
+    index = 0
+    for segment, chunks in zip(segments, pieces, strict=True):
+        if cyrillic:
+            cyrillic += "\n\n"
+        if segment.unit is not None:  # approved before: used as approved, sent nowhere
+            index += 1
+            reused.append(Reused((len(cyrillic), len(cyrillic) + len(segment.unit.target)), segment.unit))
+            cyrillic += segment.unit.target
+            context = _tail(segment.unit.target)
+            continue
+        for chunk, joiner in chunks:
+            index += 1
+            part = (index, total) if total > 1 else None
+            text, reason = yield from _translate_part(chunk, run, part=part, context=context)
+            cyrillic += text + joiner
+            reasons.append(reason)
+            context = _tail(split_paragraphs(text)[-1] if text.strip() else "")
+    finish = "length" if "length" in reasons else (reasons[-1] if reasons else "stop")
     checks = check_translation(
         source, cyrillic, source_lang=source_lang, target_lang=lang, glossary=glossary, finish_reason=finish
     )
+    checks = run.dismissed(checks)
     return Translation(
         article=article,
         text=to_latin(cyrillic) if script == "latn" else cyrillic,
@@ -148,12 +212,29 @@ def translate_steps(
         lang=lang,
         script=script,
         alphabet=ALPHABETS[(lang, script)],
-        made=run.tally.made(llm, parts=len(chunks)),
+        made=_made(run, llm, parts=sum(map(len, pieces))),
         retried=run.retried,
         finish_reason=finish,
         terms=tuple(run.terms.items()),
         checks=checks,
+        reused=tuple(reused),
     )
+
+
+def _made(run: _Run, llm: ModelInfo, *, parts: int) -> Made:
+    made = run.tally.made(llm, parts=parts)
+    # Every paragraph from the memory: no call at all, which is not "answered by the cache".
+    return made if run.tally.calls else replace(made, cached=False)
+
+
+def reused_note(translation: Translation) -> str | None:
+    """The line a page shows when paragraphs came from the house memory (None when none did)."""
+    if not translation.reused:
+        return None
+    who = sorted({f"{r.unit.approver or 'unnamed'} at {r.unit.approved_at}" for r in translation.reused})
+    total = len(split_paragraphs(translation.cyrillic))
+    return (f"{len(translation.reused)} of {total} paragraph(s) from the house memory, sent to no model "
+            f"(approved by {'; '.join(who[:3])}{' and others' if len(who) > 3 else ''})")  # fmt: skip
 
 
 def source_text(article: Article) -> str:
@@ -245,7 +326,7 @@ def _judge(result: ChatResult, chunk: str, run: _Run) -> tuple[str, tuple[Check,
         glossary=run.glossary,
         finish_reason=result.finish_reason,
     )
-    return text, checks
+    return text, run.dismissed(checks)
 
 
 def _prompt(
@@ -269,6 +350,7 @@ def _prompt(
         context=context,
         part=part,
         failures=failures or [],
+        examples=run.examples,
     )
 
 

@@ -54,3 +54,11 @@ function showEvidence() {
 }
 
 document.addEventListener("DOMContentLoaded", () => { saveDrafts(); showEvidence(); });
+
+// The house memory's forms (accept, reject, dismiss) carry the editor's name, as Approve does.
+document.querySelectorAll("input.house-editor").forEach((input) => {
+  input.form.addEventListener("submit", () => {
+    const typed = document.getElementById("editor");
+    input.value = (typed && typed.value) || localStorage.getItem("desk-editor") || "";
+  });
+});

@@ -74,6 +74,7 @@ async def digest_build(request: Request) -> Response:
         raise DeskError(400, "pick at least one article of the inbox for the digest")
     lang, title = str(form.get("lang") or "en"), str(form.get("title") or "") or None
     params = {"lang": lang, "files": [p.name for p in picked]}
+    desk.admit()  # a full queue for a serial model: 503 now, not a document stuck behind it
     doc_id = store.create(kind="digest", title=title or "Digest", source="", params=params)
 
     def build() -> dict[str, Any]:

@@ -91,6 +91,29 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     _review_options(b)
     b.set_defaults(handler=handlers["batch"])
 
+    e = sub.add_parser("eval", parents=[common], help="compare models on a corpus: check pass rates, seconds, cost")
+    e.add_argument("corpus", nargs="?", help="a folder of articles or a JSONL file of {id, text} (default: the "
+                   "shipped real agency items, tests/data/agency)")  # fmt: skip
+    e.add_argument("--model", dest="candidates", action=_Candidate, default=[], metavar="NAME",
+                   help="a model to compare (repeat for more); the --base-url after it says where it is")  # fmt: skip
+    e.add_argument("--base-url", dest="candidates", action=_Candidate, default=[], metavar="URL",
+                   help="the OpenAI-compatible endpoint of the --model before it")  # fmt: skip
+    e.add_argument("--embedded", dest="candidates", action=_Candidate, nargs=0, default=[],
+                   help="compare the embedded model too")  # fmt: skip
+    e.add_argument("--tasks", default="summary", help="comma-separated, e.g. summary,headline,translate:ru "
+                   "(default summary)")  # fmt: skip
+    e.add_argument("--limit", type=int, metavar="N", help="only the first N articles of the corpus")
+    e.add_argument("--out", metavar="DIR", help="where each model's batch (outputs, pages, report) is kept "
+                   "(default: eval/ in the cache folder; a rerun resumes from it)")  # fmt: skip
+    e.add_argument("--concurrency", type=int, default=4, help="requests in flight per endpoint (default 4)")
+    e.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
+    e.add_argument("--dry-run", action="store_true", help="say what each model's run would send and cost; send nothing")
+    e.add_argument("--json", action="store_true", help="print the results as JSON")
+    e.add_argument("--html", metavar="FILE", help="write the table as an HTML page")
+    e.add_argument("--cache-mode", choices=[m.value for m in CacheMode], help="default readwrite (SUMMARIZER_CACHE_MODE)")
+    e.add_argument("--timeout", type=float, help="seconds per request (default 120; SUMMARIZER_TIMEOUT)")
+    e.set_defaults(handler=handlers["eval"])
+
     m = sub.add_parser("merge-reports", help="one report for the output folders of a sharded batch")
     m.add_argument("folders", nargs="+", metavar="OUT", help="the --out folders of the shards")
     m.add_argument("--out", required=True, help="where the merged report.json and index.html go")
@@ -162,6 +185,24 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
                    "which answers one at a time (default 8); more are refused with 503 and Retry-After")  # fmt: skip
     w.set_defaults(handler=handlers["serve"])
     return parser
+
+
+class _Candidate(argparse.Action):
+    """``--model A --base-url U --model B --embedded``: a list of (model, base URL) in the order given,
+    each ``--base-url`` belonging to the ``--model`` before it; ``--embedded`` is ``("", "embedded")``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option: str | None = None) -> None:  # fmt: skip
+        found: list[list[str | None]] = [list(c) for c in getattr(namespace, self.dest) or []]
+        if option == "--embedded":
+            found.append([None, "embedded"])
+        elif option == "--model":
+            found.append([values, None])
+        elif found and found[-1][1] is None and found[-1][0] is not None:
+            found[-1][1] = values
+        else:  # an endpoint with no --model of its own: the configured model name there
+            found.append([None, values])
+        setattr(namespace, self.dest, [tuple(c) for c in found])
 
 
 def _review_options(parser: argparse.ArgumentParser, *, model_options: bool = False) -> None:

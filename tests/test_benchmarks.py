@@ -31,3 +31,16 @@ def test_batch_throughput_refuses_an_unknown_mode(tmp_path: Path) -> None:
     command = [sys.executable, str(ROOT / "benchmarks" / "batch_throughput.py"), "--modes", "tool,warp-drive"]
     done = subprocess.run(command + ["--work-dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "unknown mode(s): warp-drive" in done.stderr
+
+
+def test_desk_load_drives_the_served_desk_and_the_bare_sdk_and_reports_json() -> None:
+    command = [sys.executable, str(ROOT / "benchmarks" / "desk_load.py"), "--n", "12", "--concurrency", "4"]
+    command += ["--latency", "0.02", "--warm", "2", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    desk, sdk = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (desk["mode"], sdk["mode"]) == ("desk", "sdk")
+    assert desk["requests"] == sdk["requests"] == 12 and desk["errors"] == sdk["errors"] == 0
+    assert all(r["throughput_rps"] > 0 and 0 < r["p50_ms"] <= r["p95_ms"] <= r["p99_ms"] for r in (desk, sdk))
+    assert desk["peak_memory_mb"] > 0 and desk["desk_cpu_ms_per_request"] > 0 and desk["throughput_vs_sdk"] > 0
+    assert "targets (no errors, p95 overhead <= 50 ms" in done.stdout

@@ -60,7 +60,10 @@ def start_desk(base_url: str, work: Path) -> tuple[subprocess.Popen[str], str]:
     env.pop("OPENAI_API_KEY", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [str(Path(sys.executable).parent / "summarizer"), "serve", "--port", str(port)]
-    desk = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # Its log (an access line per request) into a file: a pipe nobody reads fills at 64 KB and
+    # then holds the desk up on its next line.
+    log = (work / "serve.log").open("w")
+    desk = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
     url = f"http://127.0.0.1:{port}"
     import urllib.request
 
@@ -71,7 +74,7 @@ def start_desk(base_url: str, work: Path) -> tuple[subprocess.Popen[str], str]:
                     return desk, url
         except OSError:
             if desk.poll() is not None:
-                raise SystemExit(f"summarizer serve exited: {desk.stderr.read()[-800:] if desk.stderr else ''}")
+                raise SystemExit(f"summarizer serve exited: {(work / 'serve.log').read_text()[-800:]}")
             time.sleep(0.1)
     raise SystemExit("summarizer serve did not answer within 30 s")
 

@@ -181,7 +181,7 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     w.add_argument("--inbox", metavar="DIR", help="a folder of articles editors can pick from")
     w.add_argument("--reports", metavar="DIR", help="a batch's --out folder, browsable and reviewable")
     w.add_argument("--glossary", help="the house glossary (CSV), offered on every form")
-    w.add_argument("--queue", type=int, default=8, metavar="N", help="requests that may wait for the embedded model, "
+    w.add_argument("--queue", type=int, metavar="N", help="requests that may wait for the embedded model, "
                    "which answers one at a time (default 8); more are refused with 503 and Retry-After")  # fmt: skip
     w.set_defaults(handler=handlers["serve"])
     return parser

@@ -35,7 +35,7 @@ def serve_command(args: argparse.Namespace) -> int:
     for name, folder in (("--inbox", args.inbox), ("--reports", args.reports)):
         if folder is not None and not Path(folder).is_dir():
             raise UsageError(f"{name} {folder} is not a folder")
-    if args.queue < 0:
+    if args.queue is not None and args.queue < 0:
         raise UsageError("--queue must be 0 or more")
     glossary = ""
     if args.glossary:
@@ -61,7 +61,7 @@ def serve_command(args: argparse.Namespace) -> int:
         inbox=Path(args.inbox) if args.inbox else None,
         reports=Path(args.reports) if args.reports else None,
         glossary_csv=glossary,
-        queue=args.queue,
+        **({"queue": args.queue} if args.queue is not None else {}),  # else the desk's default
         host=args.host,
         hosts=hosts,
     )

@@ -44,7 +44,8 @@ from .pricing import Pricing, load_pricing
 from .report import JobResult
 from .run import run_batch
 
-__all__ = ["Candidate", "EvalOut", "Evaluation", "Score", "estimate", "evaluate", "shipped_corpus"]
+__all__ = ["Candidate", "EvalOut", "Evaluation", "Score", "as_json", "estimate", "evaluate", "shipped_corpus",
+           "table_lines"]
 
 # The outlet every candidate is judged for: the model's own text kept, never the article's lead
 # in its place (``fallback``), since the model's text is what is being chosen.
@@ -85,7 +86,7 @@ class Score:
     judged: int  # outputs made (the rest failed as jobs: ``errors``)
     check_failures: tuple[tuple[str, int], ...]  # (check, outputs it failed), in the checks' order
     seconds: tuple[float, ...]  # per article, for the answers made by the model (not the cache)
-    cached: int  # jobs answered by the cache or done by an earlier run: free this time
+    free: int  # jobs answered by the cache or done by an earlier run: nothing paid this time
     usage: Usage
     cost_per_1000: float | None  # USD at list prices; None when the table does not price the model
     errors: tuple[str, ...] = ()
@@ -120,7 +121,7 @@ class Evaluation:
 
     @property
     def free(self) -> int:
-        return sum(s.cached for s in self.scores)
+        return sum(s.free for s in self.scores)
 
     @property
     def jobs(self) -> int:
@@ -156,7 +157,7 @@ class ScoreOut(BaseModel):
     seconds_p50: float | None
     seconds_p95: float | None
     timed: int
-    cached: int
+    free: int  # answered by the cache or done by an earlier run
     prompt_tokens: int
     completion_tokens: int
     cost_per_1000_usd: float | None
@@ -182,7 +183,7 @@ def _score_out(s: Score, rank: int) -> ScoreOut:
         pass_rate=round(s.pass_rate, 4),
         check_failure_rates={name: round(s.failure_rate(name), 4) for name, _ in s.check_failures},
         seconds_p50=None if p50 is None else round(p50, 3), seconds_p95=None if p95 is None else round(p95, 3),
-        timed=len(s.seconds), cached=s.cached, prompt_tokens=s.usage.prompt_tokens,
+        timed=len(s.seconds), free=s.free, prompt_tokens=s.usage.prompt_tokens,
         completion_tokens=s.usage.completion_tokens,
         cost_per_1000_usd=None if s.cost_per_1000 is None else round(s.cost_per_1000, 4), errors=list(s.errors),
     )  # fmt: skip
@@ -261,7 +262,7 @@ def score(jobs: Sequence[Job], results: Sequence[JobResult], llm: LLM, table: Pr
                 judged=len(done),
                 check_failures=tuple(failures.items()),
                 seconds=tuple(o.seconds for o in done if o.seconds is not None and not o.made.cached),
-                cached=free,
+                free=free,
                 usage=usage,
                 cost_per_1000=None if cost is None or not done else cost / len(done) * 1000,
                 errors=tuple(f"{r.input}: {r.error or r.status}" for r in mine if r.status != "done"),
@@ -294,7 +295,7 @@ def table_lines(evaluation: Evaluation) -> list[str]:
             per_article = (s.usage.prompt_tokens + s.usage.completion_tokens) // max(1, s.judged)
             cost = "unknown" if s.cost_per_1000 is None else f"{s.cost_per_1000:.3f}"
             lines.append(f"  {rank:>2} {name:<{width}} {s.pass_rate:>5.0%} {_s(p50):>7} {_s(p95):>7}"
-                         f" {per_article:>14} {cost:>8} {s.cached:>5}")  # fmt: skip
+                         f" {per_article:>14} {cost:>8} {s.free:>5}")  # fmt: skip
         # Each check that failed anywhere, with its failure rate for every model (in rank order).
         failing = [c for c in evaluation.checks(task) if any(s.failure_rate(c) for s in ranked)]
         if failing:

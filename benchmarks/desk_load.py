@@ -15,9 +15,12 @@ endpoint's own L, errors; for the desk also its peak memory (``VmHWM`` of the se
 
     python benchmarks/desk_load.py                         # N=200, C=20, L=200 ms
     python benchmarks/desk_load.py --n 400 --concurrency 40 --latency 0.5 --json
+    python benchmarks/desk_load.py --embedded --n 20 --queue 8   # the bounded queue: 503s at once
 
 Targets: no errors, the desk's p95 overhead over L within 50 ms, its throughput within 10% of the
-bare SDK's in the same run.
+bare SDK's in the same run. ``--embedded`` sends N headline requests at once to the desk on the
+embedded model instead: the queue admits ``--queue`` behind the one answered, refuses the rest at
+once (503, ``Retry-After``); the figures are each status's count and latency.
 """
 
 from __future__ import annotations
@@ -49,17 +52,21 @@ def start_endpoint(latency: float) -> tuple[subprocess.Popen[str], str]:
     return server, f"http://127.0.0.1:{server.stdout.readline().strip()}/v1"
 
 
-def start_desk(base_url: str, work: Path) -> tuple[subprocess.Popen[str], str]:
-    """``summarizer serve`` as a newsroom starts it, on a free loopback port."""
+def start_desk(base_url: str | None, work: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
+    """``summarizer serve`` as a newsroom starts it, on a free loopback port; no ``base_url``: the
+    embedded model."""
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {**os.environ, "OPENAI_BASE_URL": base_url, "SUMMARIZER_MODEL": MODEL, "SUMMARIZER_CACHE_DIR": str(work)}
-    env.pop("OPENAI_API_KEY", None)
+    env = {**os.environ, "SUMMARIZER_CACHE_DIR": str(work)}
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SUMMARIZER_MODEL", "SUMMARIZER_BACKEND"):
+        env.pop(name, None)
+    if base_url is not None:
+        env.update(OPENAI_BASE_URL=base_url, SUMMARIZER_MODEL=MODEL)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    command = [str(Path(sys.executable).parent / "summarizer"), "serve", "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "summarizer"), "serve", "--port", str(port), *options]
     # Its log (an access line per request) into a file: a pipe nobody reads fills at 64 KB and
     # then holds the desk up on its next line.
     log = (work / "serve.log").open("w")
@@ -146,6 +153,48 @@ async def drive_sdk(base_url: str, messages: list[list[dict[str, str]]], concurr
     return latencies, errors, wall
 
 
+async def burst(url: str, texts: list[str], path: str) -> list[tuple[int, float, str | None]]:
+    """Every request at once: (status, seconds, Retry-After) each, in the order they were sent."""
+    import aiohttp
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as session:
+
+        async def one(text: str) -> tuple[int, float, str | None]:
+            began = time.perf_counter()
+            async with session.post(url + path, json={"text": text}) as answer:
+                await answer.read()
+                return answer.status, time.perf_counter() - began, answer.headers.get("Retry-After")
+
+        return list(await asyncio.gather(*(one(t) for t in texts)))
+
+
+def embedded(n: int, queue: int) -> int:
+    """The embedded model (one request at a time) sent ``n`` headlines at once, with ``serve --queue``."""
+    with tempfile.TemporaryDirectory(prefix="desk-load-") as tmp:
+        desk, url = start_desk(None, Path(tmp), "--queue", str(queue))
+        try:
+            asyncio.run(burst(url, articles(1, offset=10**6), "/api/headline"))  # loads the model, off the clock
+            wall = time.perf_counter()
+            answers = asyncio.run(burst(url, articles(n), "/api/headline"))
+            wall = time.perf_counter() - wall
+        finally:
+            desk.terminate()
+            desk.wait(timeout=30)
+    print(f"the embedded model, {n} headline requests at once, serve --queue {queue}; {os.cpu_count()} CPUs;"
+          f" all answered in {wall:.1f} s")  # fmt: skip
+    rows = []
+    for status in sorted({a[0] for a in answers}):
+        mine = [a for a in answers if a[0] == status]
+        seconds = [a[1] for a in mine]
+        retry = sorted({int(a[2]) for a in mine if a[2]})
+        rows.append({"status": status, "requests": len(mine), "p50_s": round(percentile(seconds, 0.5), 3),
+                     "max_s": round(max(seconds), 3), "retry_after_s": retry})  # fmt: skip
+        print(f"  {status}: {len(mine):>3} request(s), p50 {percentile(seconds, 0.5):.3f} s, slowest {max(seconds):.3f} s"
+              + (f", Retry-After {retry[0]}..{retry[-1]} s" if retry else ""))  # fmt: skip
+    print(json.dumps(rows))
+    return 0
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -171,7 +220,12 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.2, help="the endpoint's latency in seconds (default 0.2)")
     parser.add_argument("--warm", type=int, default=20, help="requests to each, off the clock, first (default 20)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--embedded", action="store_true",
+                        help="instead: N headline requests at once to the embedded model, which answers one at a time")
+    parser.add_argument("--queue", type=int, default=8, help="--embedded: serve --queue (default 8)")
     args = parser.parse_args()
+    if args.embedded:
+        return embedded(args.n, args.queue)
     n, c, latency = args.n, args.concurrency, args.latency
 
     endpoint, base_url = start_endpoint(latency)

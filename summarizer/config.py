@@ -150,6 +150,15 @@ class Settings:
             aimed = replace(aimed, model=DEFAULT_OPENAI_MODEL)
         return aimed
 
+    def at_endpoint(self, *, model: str | None = None, base_url: str | None = None) -> Settings:
+        """These settings asking ``model`` at an OpenAI-compatible endpoint (``eval --model``):
+        ``base_url``, else the configured one, else OpenAI's; never the embedded model."""
+        return replace(self, backend=Backend.OPENAI, base_url=base_url or self.base_url).aimed_at(model=model)
+
+    def embedded(self) -> Settings:
+        """These settings asking the embedded model (``eval --embedded``); cache and timeouts kept."""
+        return replace(self, backend=Backend.LOCAL, base_url=None, model=None)
+
 
 _ENV_NAMES = {
     "SUMMARIZER_BACKEND": "backend",

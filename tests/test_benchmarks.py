@@ -57,3 +57,28 @@ def test_the_second_morning_saves_requests_and_keeps_the_corrections(tmp_path: P
     assert with_memory["closing_as_approved"] == 5 and with_memory["misspelt"] == 0
     assert with_memory["failing"] == 0 and without["failing"] == 5
     assert runs["monday"]["misspelt"] == without["misspelt"] == 5
+
+
+def test_desk_load_drives_the_served_desk_and_the_bare_sdk_and_reports_json() -> None:
+    command = [sys.executable, str(ROOT / "benchmarks" / "desk_load.py"), "--n", "12", "--concurrency", "4"]
+    command += ["--latency", "0.02", "--warm", "2", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    desk, sdk = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (desk["mode"], sdk["mode"]) == ("desk", "sdk")
+    assert desk["requests"] == sdk["requests"] == 12 and desk["errors"] == sdk["errors"] == 0
+    assert all(r["throughput_rps"] > 0 and 0 < r["p50_ms"] <= r["p95_ms"] <= r["p99_ms"] for r in (desk, sdk))
+    assert desk["peak_memory_mb"] > 0 and desk["desk_cpu_ms_per_request"] > 0 and desk["throughput_vs_sdk"] > 0
+    assert "targets (no errors, p95 overhead <= 50 ms" in done.stdout
+
+
+def test_desk_load_on_the_embedded_model_answers_what_the_queue_admits_and_refuses_the_rest() -> None:
+    # The real embedded model, one request at a time: with --queue 1, of three headlines sent at
+    # once one is answered, one waits its turn and is answered, and one is refused at once.
+    command = [sys.executable, str(ROOT / "benchmarks" / "desk_load.py"), "--embedded", "--n", "3", "--queue", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {row["status"]: row for row in json.loads(done.stdout.strip().splitlines()[-1])}
+    assert sorted(rows) == [200, 503] and rows[200]["requests"] == 2 and rows[503]["requests"] == 1
+    assert rows[503]["retry_after_s"] and rows[503]["retry_after_s"][0] >= 1
+    assert rows[503]["max_s"] < rows[200]["max_s"]  # refused before the model answered anything

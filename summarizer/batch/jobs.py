@@ -148,7 +148,7 @@ class Runner:
             write_atomic(path, text)
         return self.record_done(job, fp, done)
 
-    def finished(self, job: Job, article: Article, value: Any) -> Finished:
+    def finished(self, job: Job, article: Article, value: Any, *, seconds: float | None = None) -> Finished:
         """A finished job's output and page, rendered: ``files`` to write, then ``record_done``."""
         spec = job.task.spec
         output, checks, made = spec.written(value, job.params), spec.checks(value), spec.made(value)
@@ -157,7 +157,7 @@ class Runner:
                                  output=output, checks=checks, model=made.model)  # fmt: skip
         result = JobOutput(
             relative, made, tuple(checks), page=page, header=article.meta.header_line, fallback=output.fallback,
-            params=job.params.to_json(), source=job.input.source,
+            params=job.params.to_json(), source=job.input.source, seconds=seconds,
         )  # fmt: skip
         files = ((self.out / relative, output.content), (self.out / page, html))
         if self.ninjs:  # what was written, as the CMS takes it: a fallback lead says it is one

@@ -63,6 +63,9 @@ class JobOutput:
     fallback: str | None = None  # "lead": the output is the article's lead, the model's text failed
     params: dict[str, Any] | None = None  # the parameters it ran with (``TaskParams.to_json``)
     source: str | None = None  # the input file as an absolute path (``file.jsonl:LINE`` for JSONL)
+    # Seconds the job had a request in flight (not its wait for a free slot), as measured when its
+    # answers were made: a resumed job keeps the figure, so ``eval`` reruns report it unchanged.
+    seconds: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +77,7 @@ class JobOutput:
             "fallback": self.fallback,
             "params": self.params,
             "source": self.source,
+            "seconds": self.seconds,
         }
 
     @classmethod
@@ -87,6 +91,7 @@ class JobOutput:
             fallback=data.get("fallback"),
             params=data.get("params"),
             source=data.get("source"),
+            seconds=data.get("seconds"),  # None in a ledger written before jobs were timed
         )
 
 
@@ -146,6 +151,7 @@ class ItemOut(BaseModel):
     fallback: str | None = None  # "lead": the file holds the article's own lead, not the model's text
     params: dict[str, Any] | None = None  # what the job ran with, so the desk reopens it exactly
     source: str | None = None  # the input, absolute (``file.jsonl:LINE`` for a JSONL line)
+    seconds: float | None = None  # with a request in flight; None from the Batch API
 
 
 class TotalsOut(BaseModel):

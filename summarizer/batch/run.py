@@ -60,8 +60,9 @@ async def _run_async(runner: Runner, jobs: Sequence[Job], *, concurrency: int, l
             return
         runner.ledger.start(job.id, input=job.input.label, fingerprint=fp)
         try:
-            value = await arun(runner.steps(job, article), runner.llm, throttle=limiter, semaphore=semaphore)
-            done = runner.finished(job, article, value)
+            timed = _Timed(semaphore)
+            value = await arun(runner.steps(job, article), runner.llm, throttle=limiter, semaphore=timed)  # type: ignore[arg-type]
+            done = runner.finished(job, article, value, seconds=round(timed.busy, 4))
             await loop.run_in_executor(disk, _write_all, done.files)
             runner.record_done(job, fp, done)
         except (ServerFailed, EndpointUnreachable) as exc:
@@ -96,6 +97,27 @@ async def _run_async(runner: Runner, jobs: Sequence[Job], *, concurrency: int, l
     finally:
         disk.shutdown(wait=True)
         await runner.llm.aclose()
+
+
+class _Timed:
+    """The batch's semaphore, timing one job: how long it had a request in flight (the union, when
+    its parts go out together), without its wait for a free slot. What ``eval`` reports per article."""
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self.semaphore, self.busy = semaphore, 0.0
+        self._in_flight, self._since = 0, 0.0
+
+    async def __aenter__(self) -> None:
+        await self.semaphore.acquire()
+        if self._in_flight == 0:
+            self._since = time.perf_counter()
+        self._in_flight += 1
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self.busy += time.perf_counter() - self._since
+        self.semaphore.release()
 
 
 def run_batch(

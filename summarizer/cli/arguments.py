@@ -99,6 +99,29 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     b.add_argument("--no-memory", action="store_true", help="this run only: translate without the house memory")
     b.set_defaults(handler=handlers["batch"])
 
+    e = sub.add_parser("eval", parents=[common], help="compare models on a corpus: check pass rates, seconds, cost")
+    e.add_argument("corpus", nargs="?", help="a folder of articles or a JSONL file of {id, text} (default: the "
+                   "shipped real agency items, tests/data/agency)")  # fmt: skip
+    e.add_argument("--model", dest="candidates", action=_Candidate, default=[], metavar="NAME",
+                   help="a model to compare (repeat for more); the --base-url after it says where it is")  # fmt: skip
+    e.add_argument("--base-url", dest="candidates", action=_Candidate, default=[], metavar="URL",
+                   help="the OpenAI-compatible endpoint of the --model before it")  # fmt: skip
+    e.add_argument("--embedded", dest="candidates", action=_Candidate, nargs=0, default=[],
+                   help="compare the embedded model too")  # fmt: skip
+    e.add_argument("--tasks", default="summary", help="comma-separated, e.g. summary,headline,translate:ru "
+                   "(default summary)")  # fmt: skip
+    e.add_argument("--limit", type=int, metavar="N", help="only the first N articles of the corpus")
+    e.add_argument("--out", metavar="DIR", help="where each model's batch (outputs, pages, report) is kept "
+                   "(default: eval/ in the cache folder; a rerun resumes from it)")  # fmt: skip
+    e.add_argument("--concurrency", type=int, default=4, help="requests in flight per endpoint (default 4)")
+    e.add_argument("--pricing", help="pricing TOML (default SUMMARIZER_PRICING, else the built-in table)")
+    e.add_argument("--dry-run", action="store_true", help="say what each model's run would send and cost; send nothing")
+    e.add_argument("--json", action="store_true", help="print the results as JSON")
+    e.add_argument("--html", metavar="FILE", help="write the table as an HTML page")
+    e.add_argument("--cache-mode", choices=[m.value for m in CacheMode], help="default readwrite (SUMMARIZER_CACHE_MODE)")
+    e.add_argument("--timeout", type=float, help="seconds per request (default 120; SUMMARIZER_TIMEOUT)")
+    e.set_defaults(handler=handlers["eval"])
+
     m = sub.add_parser("merge-reports", help="one report for the output folders of a sharded batch")
     m.add_argument("folders", nargs="+", metavar="OUT", help="the --out folders of the shards")
     m.add_argument("--out", required=True, help="where the merged report.json and index.html go")
@@ -183,6 +206,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     w.add_argument("--pull-every", metavar="SPAN", default="10m", help="how often to pull --feeds (default 10m)")
     w.add_argument("--publish-url", metavar="URL", help="POST each approval to this CMS endpoint as signed ninjs "
                    "(SUMMARIZER_PUBLISH_URL; the secret in SUMMARIZER_PUBLISH_SECRET)")  # fmt: skip
+    w.add_argument("--queue", type=int, metavar="N", help="requests that may wait for the embedded model, "
+                   "which answers one at a time (default 8); more are refused with 503 and Retry-After")  # fmt: skip
     w.set_defaults(handler=handlers["serve"])
     return parser
 
@@ -207,6 +232,24 @@ def _memory_commands(sub: Any, common: argparse.ArgumentParser, handlers: Mappin
     g.add_argument("--all", action="store_true", help="proposed: list accepted and rejected entries too")
     g.add_argument("--json", action="store_true", help="proposed: as JSON")
     g.set_defaults(handler=handlers["glossary"])
+
+
+class _Candidate(argparse.Action):
+    """``--model A --base-url U --model B --embedded``: a list of (model, base URL) in the order given,
+    each ``--base-url`` belonging to the ``--model`` before it; ``--embedded`` is ``("", "embedded")``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option: str | None = None) -> None:  # fmt: skip
+        found: list[list[str | None]] = [list(c) for c in getattr(namespace, self.dest) or []]
+        if option == "--embedded":
+            found.append([None, "embedded"])
+        elif option == "--model":
+            found.append([values, None])
+        elif found and found[-1][1] is None and found[-1][0] is not None:
+            found[-1][1] = values
+        else:  # an endpoint with no --model of its own: the configured model name there
+            found.append([None, values])
+        setattr(namespace, self.dest, [tuple(c) for c in found])
 
 
 def _review_options(parser: argparse.ArgumentParser, *, model_options: bool = False) -> None:

@@ -1,7 +1,7 @@
 """The command line: parse arguments, call one library function, format, exit.
 
 One module per command (``article``: summarise, translate, facts; ``check``; ``digest``;
-``batch``; ``cache``; ``inspect``), imported only when its command runs: ``--help`` and a cached answer
+``batch``; ``eval``; ``cache``; ``inspect``), imported only when its command runs: ``--help`` and a cached answer
 must not pay for the SDK, llama.cpp or the batch machinery they do not use.
 
 Exit codes: 0 success; 1 a runtime failure (endpoint, model, cache miss in replay mode);
@@ -34,6 +34,7 @@ HANDLERS = {
     "digest": "digest:digest_command",
     "batch": "batch:batch_command",
     "merge-reports": "batch:merge_reports_command",
+    "eval": "eval:eval_command",
     "cache": "cache:cache_command",
     "inspect": "inspect:inspect_command",
     "serve": "serve:serve_command",

@@ -42,6 +42,8 @@ def serve_command(args: argparse.Namespace) -> int:
     for name, folder in (("--inbox", args.inbox), ("--reports", args.reports)):
         if folder is not None and not Path(folder).is_dir():
             raise UsageError(f"{name} {folder} is not a folder")
+    if args.queue is not None and args.queue < 0:
+        raise UsageError("--queue must be 0 or more")
     glossary = ""
     if args.glossary:
         from ..text.glossary import load_glossary
@@ -71,6 +73,7 @@ def serve_command(args: argparse.Namespace) -> int:
         inbox=Path(args.inbox) if args.inbox else None,
         reports=Path(args.reports) if args.reports else None,
         glossary_csv=glossary,
+        **({"queue": args.queue} if args.queue is not None else {}),  # else the desk's default
         host=args.host,
         hosts=hosts,
         publish_to=publish_to,

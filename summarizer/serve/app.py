@@ -32,7 +32,7 @@ from ..render import html_env
 from ..wire.pull import FeedConfig
 from . import api, boards, judge, memory_pages, pages, publish
 from . import inbox as wire_inbox
-from .desk import Desk, DeskError, one_line, status_for
+from .desk import DEFAULT_QUEUE, Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
 
@@ -53,6 +53,7 @@ def create_app(
     inbox: Path | None = None,
     reports: Path | None = None,
     glossary_csv: str = "",
+    queue: int = DEFAULT_QUEUE,
     host: str = "127.0.0.1",
     hosts: frozenset[str] = frozenset(),
     publish_to: publish.PublishTarget | None = None,
@@ -61,7 +62,7 @@ def create_app(
 ) -> Starlette:
     """``host`` is the address the desk listens on; ``hosts`` the names it answers to behind a
     reverse proxy (``SUMMARIZER_SERVE_HOSTS``): every other ``Host`` header is refused."""
-    desk = Desk(settings, inbox=inbox, reports=reports, glossary_csv=glossary_csv)
+    desk = Desk(settings, inbox=inbox, reports=reports, glossary_csv=glossary_csv, queue=queue)
     guard = Guard(token=token, secret=settings.api_key, hosts=desk_hosts(host), proxied=hosts)
 
     @contextlib.asynccontextmanager
@@ -86,7 +87,10 @@ def create_app(
     async def failure(request: Request, exc: Exception) -> Response:
         line = one_line(exc, settings.api_key)
         log.warning("%s %s: %s", request.method, request.url.path, line)
-        return error_response(request.url.path, status_for(exc), line)
+        response = error_response(request.url.path, status_for(exc), line)
+        if getattr(exc, "retry_after", None):  # a full queue says when to come back (desk.py)
+            response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+        return response
 
     app = Starlette(
         routes=[

@@ -76,6 +76,7 @@ async def digest_build(request: Request) -> Response:
     lang, title = str(form.get("lang") or "en"), str(form.get("title") or "") or None
     since = parse_since(str(form["since"])) if form.get("since") else None  # digest --since, from the form
     params = {"lang": lang, "files": [p.name for p in picked], "since": since.isoformat() if since else None}
+    desk.admit()  # a full queue for a serial model: 503 now, not a document stuck behind it
     doc_id = store.create(kind="digest", title=title or "Digest", source="", params=params)
 
     def build() -> dict[str, Any]:

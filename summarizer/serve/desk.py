@@ -4,7 +4,9 @@ Each task is the very generator the CLI drives (``summarise_steps``, ``translate
 ``facts_steps``), here driven by ``llm.steps.arun`` on ``LLM.acomplete``, so requests from many
 editors run at the same time against an endpoint. The embedded model answers one request at a
 time (one llama.cpp context): a lock takes turns, and ``waiting`` says how many are queued so that
-a page can tell its editor why nothing has happened yet.
+a page can tell its editor why nothing has happened yet. The queue is bounded (``serve --queue N``):
+beyond it a request is refused at once with 503 and a ``Retry-After`` estimated from how long turns
+have taken, rather than left to wait until every client behind it times out.
 
 Errors keep their place in the library's tree (``summarizer.errors``); ``status_for`` is the one
 map from that tree to HTTP statuses, and ``one_line`` the one way an error becomes text (the key
@@ -16,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,7 +54,13 @@ if TYPE_CHECKING:
 
     from ..llm.client import LLM
 
-__all__ = ["Desk", "DeskError", "one_line", "status_for"]
+__all__ = ["DEFAULT_QUEUE", "Desk", "DeskError", "one_line", "status_for"]
+
+# Requests that may wait for a serial model. The embedded model takes 7 to 17 s a summary: the
+# eighth in line waits a minute or two, about what a CMS or a reverse proxy waits (nginx: 60 s)
+# before it gives up, and a request given up on still costs its whole turn.
+DEFAULT_QUEUE = 8
+_FIRST_GUESS_S = 10.0  # a turn's length before one has been timed (the embedded model's summary)
 
 log = logging.getLogger("summarizer.serve")
 T = TypeVar("T")
@@ -59,9 +69,10 @@ T = TypeVar("T")
 class DeskError(Exception):
     """A request the desk refuses, with its HTTP status and one line for the person who sent it."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # seconds, for the Retry-After header of a 503
 
 
 def status_for(exc: BaseException) -> int:
@@ -91,9 +102,11 @@ class Desk:
     reports: Path | None = None
     glossary_csv: str = ""  # the house glossary (serve --glossary), offered on every form
     waiting: int = 0
+    queue: int = DEFAULT_QUEUE  # at most this many wait for a serial model; more are refused (503)
     llm: LLM | None = None
     memory: HouseMemory | None = None  # the house memory (serve/house.py writes it on approval)
     _lock: asyncio.Lock | None = field(default=None, repr=False)
+    _turn_s: float = field(default=_FIRST_GUESS_S, repr=False)  # a moving average of turns' lengths
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -124,12 +137,25 @@ class Desk:
     def health(self) -> dict[str, Any]:
         llm = self._llm()
         return {"status": "ok", "backend": str(llm.backend), "model": llm.model, "endpoint": llm.capabilities.where,
-                "waiting": self.waiting}  # fmt: skip
+                "waiting": self.waiting, "queue": self.queue if llm.capabilities.serial else None}  # fmt: skip
 
     def _llm(self) -> LLM:
         if self.llm is None:
             raise DeskError(503, "the desk is starting; try again in a moment")
         return self.llm
+
+    def admit(self) -> None:
+        """Refuse now (503) what the queue has no room for: before a page starts a run, and in ``turn``."""
+        if self._lock is None or self.waiting < self.queue:
+            return
+        ahead = self.waiting + 1  # those queued, and the one the model is answering
+        retry = max(1, math.ceil(self._turn_s * ahead))
+        raise DeskError(
+            503,
+            f"the embedded model is busy: {self.waiting} request(s) already wait for it and it answers one at"
+            f" a time; try again in about {retry} s",
+            retry_after=retry,
+        )
 
     @contextlib.asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
@@ -137,13 +163,18 @@ class Desk:
         if self._lock is None:
             yield
             return
+        self.admit()
         self.waiting += 1
         queued = True
         try:
             async with self._lock:
                 self.waiting -= 1
                 queued = False
-                yield
+                began = time.monotonic()
+                try:
+                    yield
+                finally:
+                    self._turn_s = 0.7 * self._turn_s + 0.3 * (time.monotonic() - began)
         finally:
             if queued:
                 self.waiting -= 1

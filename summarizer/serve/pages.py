@@ -150,6 +150,7 @@ async def run_task(request: Request) -> Response:
     glossary_csv = typed(form, "glossary")
     params = desk.params(spec, lambda key: glossary_csv if key == "glossary" else form.get(key))
     title = article.meta.title or article.path or article.body[:60].split("\n")[0]
+    desk.admit()  # a full queue for a serial model: 503 now, not a document stuck behind it
     # What the document records is what reopening it, re-checking it and approving it read back.
     recorded = {**params.to_json(), "task": spec.name, "source_lang": article.language,
                 "glossary": glossary_csv if spec.uses_glossary else ""}  # fmt: skip

@@ -145,6 +145,24 @@ def test_an_approval_proposes_the_names_it_renders() -> None:
     assert "BelTA" not in found  # kept as written: nothing to learn
 
 
+def test_a_russian_rendering_is_proposed_in_its_nominative() -> None:
+    # The seed's translation writes only the inflected forms "в Беларуси" and "Могилевского".
+    found = dict(candidates(SEED, SEED_RU, source_lang="en", target_lang="ru"))
+    assert found["Belarus"] == "Беларусь"
+    assert found["Bulegenov"] == "Булегенов" and found["Domanevsky"] == "Доманевский"
+
+
+@pytest.mark.parametrize(
+    ("word", "nominative"),
+    [("Беларуси", "Беларусь"), ("Назарбаевой", "Назарбаева"), ("Минском", "Минск"), ("ООН", "ООН"),
+     ("Лукашенко", "Лукашенко"), ("казахстанский", "казахстанский")],
+)  # fmt: skip
+def test_russian_nominative_keeps_gender_and_acronyms(word: str, nominative: str) -> None:
+    from summarizer.text.langid import russian_nominative
+
+    assert russian_nominative(word) == nominative
+
+
 def test_accepted_proposals_are_the_house_glossary_and_export_as_the_csv_glossary_reads(memory: HouseMemory) -> None:
     assert propose(memory, SEED, SEED_RU, source_lang="en", target_lang="ru") >= 5
     assert propose(memory, SEED, SEED_RU, source_lang="en", target_lang="ru") == 0  # seen again, not new

@@ -43,10 +43,11 @@ class Proposal:
     decided_at: str = ""
 
 
-def candidates(source: str, translation: str, *, source_lang: str) -> list[tuple[str, str]]:
+def candidates(source: str, translation: str, *, source_lang: str, target_lang: str = "") -> list[tuple[str, str]]:
     """(source name, its rendering) for each name word of ``source`` the translation renders,
     paragraph by paragraph when the pair aligns (a name and its rendering are then in the same
-    paragraph), else over the whole text."""
+    paragraph), else over the whole text. A Russian rendering is proposed in its nominative
+    (Беларуси -> Беларусь): Russian's dictionary knows its names; Kazakh's shortest form stands."""
     try:
         pairs = [(p.source, p.target) for p in align(source, translation)]
     except UsageError:
@@ -55,6 +56,10 @@ def candidates(source: str, translation: str, *, source_lang: str) -> list[tuple
     for left, right in pairs:
         for paired in pair_names(source_names(left), right, source_lang=source_lang):
             renderings.setdefault(paired.name.word, set()).update(r.word for r in paired.renderings)
+    if target_lang == "ru":
+        from ..text.langid import russian_nominative
+
+        renderings = {word: {russian_nominative(f) for f in forms} for word, forms in renderings.items()}
     found = []
     for word, forms in renderings.items():
         form = min(forms, key=lambda w: (len(w), w)) if forms else ""
@@ -65,7 +70,7 @@ def candidates(source: str, translation: str, *, source_lang: str) -> list[tuple
 
 def propose(memory: HouseMemory, source: str, translation: str, *, source_lang: str, target_lang: str) -> int:
     """Propose the names of an approved pair; returns how many are new proposals."""
-    entries = candidates(source, translation, source_lang=source_lang)
+    entries = candidates(source, translation, source_lang=source_lang, target_lang=target_lang)
     if not entries:
         return 0
     stamp = now()

@@ -71,7 +71,11 @@ def context(desk: Desk, doc: Doc, approved_text: str | None) -> dict[str, Any]:
             align(doc.source, approved_text)
         except Misaligned as exc:
             note = str(exc)
-    names = set(candidates(doc.source, approved_text, source_lang=source_lang)) if approved_text else set()
+    names = (
+        set(candidates(doc.source, approved_text, source_lang=source_lang, target_lang=target_lang))
+        if approved_text
+        else set()
+    )
     proposed = [p for p in proposals(memory, status=None) if (p.source_form, p.target_form) in names
                 and (p.source_lang, p.target_lang) == (source_lang, target_lang)]  # fmt: skip
     return {

@@ -34,6 +34,7 @@ __all__ = [
     "letter_share",
     "longest_russian_run",
     "russian_in_kazakh",
+    "russian_nominative",
     "russian_run",
     "unknown_russian_words",
 ]
@@ -200,6 +201,27 @@ def _morph() -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
+
+
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
+
+
+def russian_nominative(word: str) -> str:
+    """A Russian proper name in its dictionary form, its gender kept (Беларуси -> Беларусь,
+    Бородавкина -> Бородавкин, Назарбаевой -> Назарбаева); ``word`` itself when the dictionary
+    does not take it for a name. A glossary entry is a headword, not the case one text used."""
+    if word.isupper():  # an acronym (ООН, НАТО) is not inflected in the dictionary's way
+        return word
+    parses = [p for p in _morph().parse(word) if _NAME_TAGS & set(p.tag.grammemes)]
+    if not parses:
+        return word
+    best = max(parses, key=lambda p: ("sing" in p.tag.grammemes, p.score))
+    wanted = {"nomn", "sing"} if "sing" in best.tag.grammemes else {"nomn"}
+    form = best.inflect(wanted)
+    lemma = form.word if form is not None else best.normal_form
+    if "ё" not in word.casefold():  # keep the spelling's own choice of е for ё
+        lemma = lemma.replace("ё", "е")
+    return lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
 
 
 def guess_language(text: str) -> Guess:

@@ -367,7 +367,7 @@ def check_text(
         # The article reader says "und" for a source it is unsure of; the checks need a language.
         source_lang = source.language if source.language in LANGUAGES else detect_language(source.text)
         return check_summary(
-            text.strip(), lang=lang, finish_reason=finish_reason or "stop", length=length, source=source.text,
+            text.strip(), lang=lang, finish_reason=finish_reason, length=length, source=source.text,
             source_lang=source_lang,
         )  # fmt: skip
     raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(CHECK_KINDS)}")

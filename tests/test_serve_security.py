@@ -145,7 +145,7 @@ def test_a_planted_csrf_cookie_approves_nothing(model: FakeOpenAI, token: str | 
         doc = finished_doc(desk)
         desk.get("/")
         desk.client.cookies.set("desk_csrf", "planted", domain="127.0.0.1")
-        form = {"csrf": "planted", "text": SUMMARY, "editor": "Mallory"}
+        form = {"csrf": "planted", "text": SUMMARY, "editor": "Mallory", "base": "0"}
         reply = desk.post(f"/doc/{doc}/approve", data=form, headers=headers, browser=False)
         assert reply.status_code == 403, reply.text
         assert not desk.app.state.store.approvals()
@@ -164,7 +164,7 @@ def test_a_planted_csrf_cookie_approves_nothing(model: FakeOpenAI, token: str | 
 def test_a_form_from_the_desks_own_page_is_accepted(model: FakeOpenAI, headers: dict[str, str]) -> None:
     with open_desk() as desk:
         doc = finished_doc(desk)
-        form = {"csrf": csrf(desk, f"/doc/{doc}"), "text": SUMMARY, "editor": "Dana"}
+        form = {"csrf": csrf(desk, f"/doc/{doc}"), "text": SUMMARY, "editor": "Dana", "base": "0", "reason": "the source is a stub"}
         reply = desk.post(f"/doc/{doc}/approve", data=form, headers=headers, browser=False)
         assert reply.status_code == 303, reply.text
         assert [a.editor for a in desk.app.state.store.approvals()] == ["Dana"]

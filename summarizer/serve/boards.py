@@ -29,6 +29,7 @@ from ..digest.mail import SmtpTarget, build_message, send
 from ..llm.client import open_llm
 from ..output.tasks import TaskParams, parse_task, recorded
 from ..text.articles import article_files, detect_language, load_article
+from .approval import review_state
 from .desk import Desk, DeskError
 from .pages import back, desk_of, read_form, render, start, store_of
 from .security import Guard, end_session, start_session
@@ -135,8 +136,19 @@ def _report(desk: Desk) -> ReportOut:
 
 async def reports(request: Request) -> Response:
     desk = desk_of(request)
-    report = _report(desk)
-    return render(request, "reports.html.j2", report=report, folder=str(desk.reports))
+    report, store = _report(desk), store_of(request)
+    ids = {i.job: _job_doc(desk, i.job) for i in report.items}
+    latest = store.latest_of(list(ids.values()))
+    states = {}
+    for job, doc_id in ids.items():
+        doc = store.get(doc_id)  # a job nobody opened yet has no document: it needs review
+        states[job] = review_state(doc, latest.get(doc_id)) if doc is not None else "needs review"
+    return render(request, "reports.html.j2", report=report, folder=str(desk.reports), states=states)
+
+
+def _job_doc(desk: Desk, job: str) -> str:
+    """One document per job and report folder: opening it again finds the editor's draft."""
+    return "job-" + hashlib.sha256(f"{desk.reports}\0{job}".encode()).hexdigest()[:16]
 
 
 async def open_job(request: Request) -> Response:
@@ -146,8 +158,7 @@ async def open_job(request: Request) -> Response:
     item = next((i for i in report.items if i.job == job), None)
     if item is None or item.status != "done" or not item.output:
         raise DeskError(404, "no finished job of that name in the report")
-    # One document per job and report folder: opening it again finds the editor's draft.
-    doc_id = "job-" + hashlib.sha256(f"{desk.reports}\0{job}".encode()).hexdigest()[:16]
+    doc_id = _job_doc(desk, job)
     if store.get(doc_id) is None:
         assert desk.reports is not None
         # The absolute path the job recorded (a JSONL line has none of its own: its label, as before).

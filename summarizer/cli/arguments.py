@@ -158,6 +158,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
     w.add_argument("--inbox", metavar="DIR", help="a folder of articles editors can pick from")
     w.add_argument("--reports", metavar="DIR", help="a batch's --out folder, browsable and reviewable")
     w.add_argument("--glossary", help="the house glossary (CSV), offered on every form")
+    w.add_argument("--allowed-host", action="append", metavar="NAME[:PORT]", help="a name the desk answers to "
+                   "behind a reverse proxy (repeat for more; SUMMARIZER_SERVE_HOSTS adds too)")  # fmt: skip
     w.set_defaults(handler=handlers["serve"])
     return parser
 

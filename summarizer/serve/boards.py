@@ -166,14 +166,23 @@ async def open_job(request: Request) -> Response:
         source_path = _confined(_find(desk.reports, recorded_path), desk.reports, desk.inbox)
         article = load_article(source_path, max_bytes=desk.settings.max_input_bytes, agencies=desk.settings.agencies)
         output = _confined(desk.reports / item.output, desk.reports).read_text(encoding="utf-8")
-        checks = [c.model_dump(mode="json") for c in item.checks]
         # The job recorded its task and parameters: reopen it as it ran, not as a guess.
         spec = parse_task(item.task).spec
         ran = recorded(item.params) if item.params else TaskParams(lang=item.task.partition(":")[2] or None)
         lang = ran.lang or (article.language if spec.name == "facts" else detect_language(output))
         params = {**ran.to_json(), "lang": lang, "task": spec.name, "source_lang": article.language, "glossary": "",
                   "job": job}  # fmt: skip
+        if item.fallback:  # the file is the article's own lead: say so, and whose text failed what
+            params["written"] = f"the article's lead; the model's text failed {', '.join(item.failed_checks)}"
         kind, source = spec.kind, spec.source(article)
+        checks: list[dict[str, Any]] = []
+        if kind != "facts":
+            output = output.strip()  # the file's final newline is no part of the text
+            # The text shown judged as every other path judges it (check_text, against the source):
+            # the report's checks were the model's text's, and a fallback file is not that text.
+            length = "headline" if spec.name == "headline" else ran.length
+            judged = await desk.check(kind, article, output, lang=lang, length=length, glossary=ran.glossary)
+            checks = [c.model_dump(mode="json") for c in judged.checks]
         result = json.loads(output) if spec.kind == "facts" else {spec.kind: output, "checks": checks}
         store.create(kind=kind, title=f"{item.article}: {item.task} ({item.outlet})", source=source,
                      params=params, doc_id=doc_id)  # fmt: skip

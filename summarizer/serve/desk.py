@@ -146,8 +146,10 @@ class Desk:
 
     # -- input ----------------------------------------------------------------------------------
 
-    def article(self, text: Any, *, name: str = "pasted") -> Article:
-        if not isinstance(text, str) or not text.strip():
+    def article(self, text: Any, *, name: str = "pasted", field: str = "text") -> Article:
+        if text is not None and not isinstance(text, str):  # 5, [..]: not "empty", a wrong type
+            raise DeskError(400, f"{field} must be a string (the article's text), not {_json_type(text)}")
+        if text is None or not text.strip():
             raise DeskError(400, "the text is empty: paste or upload an article")
         data = text.encode("utf-8")
         if len(data) > self.settings.max_input_bytes:
@@ -181,8 +183,11 @@ class Desk:
         self, kind: str, source: Article, text: str, *, lang: str, length: str = "short", glossary: Glossary | None = None
     ) -> CheckReportOut:
         """``text`` judged as a translation or a summary of ``source``: always against the source."""
-        if not isinstance(text, str) or not text.strip():
-            raise DeskError(400, f"the {kind if kind in CHECK_KINDS else 'text'} is empty")
+        what = kind if kind in CHECK_KINDS else "text"
+        if text is not None and not isinstance(text, str):
+            raise DeskError(400, f"text must be a string (the {what}), not {_json_type(text)}")
+        if text is None or not text.strip():
+            raise DeskError(400, f"the {what} is empty")
         try:
             checks = await asyncio.to_thread(
                 check_text, kind, source, text.strip(), lang=lang, length=length, glossary=glossary
@@ -199,3 +204,12 @@ class Desk:
             checks=[CheckOut.of(c) for c in checks],
             kind=kind,
         )
+
+
+def _json_type(value: Any) -> str:
+    """What a JSON value is, in JSON's words: a number, an object, an array, true or false."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "an object", list: "an array"}.get(type(value), type(value).__name__)

@@ -70,7 +70,7 @@ async def read_form(request: Request) -> FormData:
     limit = desk_of(request).settings.max_input_bytes + _FORM_SLACK
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        await read_body(request, limit)  # raises 413
+        await read_body(request, limit, article_mb=desk_of(request).settings.max_input_mb)  # raises 413
     form = await request.form(max_part_size=limit)
     check_csrf(request, form.get("csrf"))
     return form
@@ -235,7 +235,8 @@ async def _recheck(request: Request, doc: Doc, text: str) -> list[dict[str, Any]
     source = parse_article(doc.source.encode("utf-8"), name=doc.id, agencies=desk.settings.agencies)
     params = doc.params
     lang = params.get("lang") or params.get("to") or "en"  # "to": documents made before tasks were declared once
-    report = await desk.check(doc.kind, source, text, lang=lang, length=params.get("length") or "short",
+    length = "headline" if params.get("task") == "headline" else params.get("length") or "short"
+    report = await desk.check(doc.kind, source, text, lang=lang, length=length,
                               glossary=desk.glossary(params.get("glossary")))  # fmt: skip
     return [c.model_dump(mode="json") for c in report.checks]
 

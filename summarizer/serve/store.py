@@ -328,8 +328,9 @@ class Store:
 
 
 def _approval(r: sqlite3.Row) -> Approval:
-    return Approval(r["id"], r["doc"], r["text"], r["editor"], r["approved_at"], json.loads(r["checks"]),
-                    r["reviewed"] if r["reviewed"] is not None else r["text"], r["base"], r["state"], r["reason"])  # fmt: skip
+    reviewed = r["reviewed"] if r["reviewed"] is not None else r["text"]  # approved before versions were kept
+    return Approval(r["id"], r["doc"], r["text"], r["editor"], r["approved_at"], json.loads(r["checks"]), reviewed,
+                    r["base"], r["state"], r["reason"])  # fmt: skip
 
 
 def _doc(row: sqlite3.Row) -> Doc:

@@ -4,7 +4,9 @@ cookie cannot match, and a sign-out that ends the session on the server."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -241,3 +243,170 @@ def test_a_forged_or_expired_session_is_refused(model: FakeOpenAI, forged: str) 
             forged = guard.session_value(now=1.0)
         cookie = f"desk_session={forged}".encode()  # raw bytes: a browser may send what httpx would refuse
         assert desk.get("/", headers={"Cookie": cookie}).status_code == 401
+
+
+def test_an_idle_session_ends_and_a_used_one_lives(model: FakeOpenAI) -> None:
+    with open_desk(token=TOKEN) as desk:
+        store = desk.app.state.store
+        guard = desk.app.state.guard
+        session = guard.session(sign_in(desk))
+        assert desk.get("/").status_code == 200
+        store._db.execute("UPDATE sessions SET seen = seen - 31 * 60")  # 31 minutes without a request
+        assert desk.get("/").status_code == 401
+        assert desk.get("/api/health").status_code == 401
+        session = guard.session(sign_in(desk))
+        now = int(time.time())
+        # Used every 29 minutes, it lives on: each use counts as the last.
+        assert store.touch_session(session.id, idle=guard.idle_seconds, now=now + 29 * 60)
+        assert store.touch_session(session.id, idle=guard.idle_seconds, now=now + 58 * 60)
+        assert not store.touch_session(session.id, idle=guard.idle_seconds, now=now + 90 * 60)
+        # Past the absolute limit (12 hours), however busy.
+        assert not store.touch_session(session.id, idle=10**9, now=session.expiry)
+
+
+# -- cookies and headers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "secure"),
+    [
+        ({}, False),
+        ({"X-Forwarded-Proto": "https"}, True),  # a TLS proxy on this machine says so
+    ],
+)
+def test_cookies_are_httponly_strict_and_secure_behind_tls(
+    model: FakeOpenAI, headers: dict[str, str], secure: bool
+) -> None:
+    with DeskClient(create_app(Settings.resolve(), token=TOKEN), client=("127.0.0.1", 50000)) as desk:
+        page = desk.get("/login", headers=headers)
+        form = {"csrf": re.search(r'name="csrf" value="([^"]+)"', page.text).group(1), "token": TOKEN}  # type: ignore[union-attr]
+        nonce = page.headers["set-cookie"].split(";")[0]  # sent by hand: a Secure cookie does not ride on http
+        desk.client.cookies.clear()
+        signed = desk.post("/login", data=form, headers={**headers, "Cookie": nonce})
+        assert signed.status_code == 303, signed.text
+        cookies = [*page.headers.get_list("set-cookie"), *signed.headers.get_list("set-cookie")]
+        assert {c.split("=")[0] for c in cookies} == {"desk_csrf", "desk_session"}
+        for cookie in cookies:
+            flags = {f.strip().lower() for f in cookie.split(";")[1:]}
+            assert "httponly" in flags and "samesite=strict" in flags
+            assert ("secure" in flags) is secure
+
+
+def test_a_forwarded_proto_from_elsewhere_is_not_believed(model: FakeOpenAI) -> None:
+    with DeskClient(create_app(Settings.resolve()), client=("10.0.0.9", 50000)) as desk:
+        cookie = desk.get("/", headers={"X-Forwarded-Proto": "https"}).headers["set-cookie"].lower()
+        assert "secure" not in cookie
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/api/health", "/approvals.json", "/api/nope", "/nope", "/static/desk.js"])
+def test_every_response_carries_the_security_headers(model: FakeOpenAI, path: str) -> None:
+    with open_desk() as desk:
+        for reply in (desk.get(path), desk.get(path, headers={"Host": "attacker.example:8000"})):
+            csp = reply.headers["content-security-policy"]
+            assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp.split(
+                "style-src"
+            )[0]
+            assert reply.headers["x-frame-options"] == "DENY"
+            assert reply.headers["referrer-policy"] == "no-referrer"
+            assert reply.headers["x-content-type-options"] == "nosniff"
+
+
+def test_no_page_has_an_inline_script(model: FakeOpenAI, tmp_path: Path) -> None:
+    from summarizer.serve.app import HERE
+
+    with open_desk() as desk:
+        doc = finished_doc(desk)
+        pages = [desk.get(p).text for p in ("/", "/login", "/digest", f"/doc/{doc}")]
+    templates = [p.read_text(encoding="utf-8") for p in (HERE / "templates").glob("*.j2")]
+    for text in pages + templates:
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert "src=" in tag, tag  # only /static/desk.js
+        assert not re.search(r"\son[a-z]+=", text)  # no onclick= and the like either
+
+
+# -- the API's shapes for what is not there ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/api/nope", 404), ("GET", "/api/summarise", 405), ("DELETE", "/api/check", 405)],
+)
+def test_api_404_and_405_are_json(model: FakeOpenAI, method: str, path: str, status: int) -> None:
+    with open_desk() as desk:
+        reply = desk.request(method, path, browser=False)
+        assert reply.status_code == status
+        assert reply.headers["content-type"] == "application/json" and "\n" not in reply.json()["error"]
+        if status == 405:
+            assert "POST" in reply.headers["allow"]
+    with open_desk() as desk:
+        page = desk.get("/nope")
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("body", "wanted"),
+    [
+        ({"text": 5}, "text must be a string"),
+        ({"text": ["a"]}, "text must be a string (the article's text), not an array"),
+        ({"text": None}, "empty"),
+    ],
+)
+def test_a_wrong_type_is_named(model: FakeOpenAI, body: dict[str, Any], wanted: str) -> None:
+    with open_desk() as desk:
+        reply = desk.post("/api/summarise", json=body, browser=False)
+        assert reply.status_code == 400 and wanted in reply.json()["error"]
+        check = desk.post("/api/check", json={"source": "Some news.", "text": 5, "kind": "summary"}, browser=False)
+        assert check.status_code == 400 and "text must be a string" in check.json()["error"]
+        source = desk.post("/api/check", json={"source": 5, "text": "x", "kind": "summary"}, browser=False)
+        assert "source must be a string" in source.json()["error"]
+
+
+def test_a_413_states_the_real_limits(model: FakeOpenAI) -> None:
+    with open_desk() as desk:
+        over = b'{"text": "' + b"x" * (31 * 1024 * 1024) + b'"}'
+        reply = desk.post("/api/summarise", content=over, headers={"content-type": "application/json"}, browser=False)
+        assert reply.status_code == 413
+        error = reply.json()["error"]
+        assert "30.1 MB, the most a request may carry" in error and "up to 10 MB" in error
+
+
+# -- the CLI's --allowed-host and a log without the token ------------------------------------
+
+
+def test_allowed_host_flag_and_a_log_without_the_token(clean_env: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import httpx2
+    from conftest import ROOT
+    from desk_client import free_port
+
+    port = free_port()
+    env = {**os.environ, "SUMMARIZER_SERVE_TOKEN": TOKEN, "SUMMARIZER_BACKEND": "local"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "summarizer", "serve", "--port", str(port), "--allowed-host", "desk.example"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        bearer = {"Authorization": f"Bearer {TOKEN}"}
+        for _ in range(300):
+            try:
+                if httpx2.get(base + "/login").status_code == 200:
+                    break
+            except httpx2.TransportError:
+                time.sleep(0.1)
+        assert httpx2.get(base + "/approvals.json", headers={**bearer, "Host": "desk.example"}).status_code == 200
+        foreign = httpx2.get(base + "/approvals.json", headers={**bearer, "Host": "attacker.example"})
+        assert foreign.status_code == 400 and "[" not in foreign.text
+        # The token in a query string (a bookmarked link, a careless script) never reaches the log.
+        httpx2.get(base + f"/?token={TOKEN}", headers=bearer)
+        httpx2.get(base + f"/doc/{TOKEN}", headers=bearer)
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=20)
+    assert TOKEN not in out and TOKEN not in err
+    assert re.search(r"GET /approvals\.json 200 \d+ ms", out) and re.search(r"GET /approvals\.json 400 \d+ ms", out)
+    assert re.search(r"GET / 200 \d+ ms$", out, re.M)  # the path without its query string
+    assert "Traceback" not in err and "Logging error" not in err

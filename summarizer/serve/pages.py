@@ -293,7 +293,8 @@ async def export(request: Request) -> Response:
             raise DeskError(404, "nothing approved yet")
         return PlainTextResponse(approved[0].text + "\n")
     body = {"id": doc.id, "kind": doc.kind, "title": doc.title, "params": doc.params, "result": doc.result,
-            "draft": doc.draft, "approvals": [a.to_json() for a in approved]}  # fmt: skip
+            "draft": doc.draft, "approvals": [a.to_json() for a in approved],
+            "history": [v.to_json() for v in store_of(request).history(doc.id)]}  # fmt: skip
     return Response(json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json")
 
 

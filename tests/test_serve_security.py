@@ -134,11 +134,12 @@ def test_a_malformed_hosts_variable_is_refused() -> None:
     [
         {"Origin": EVIL},
         {"Origin": "null"},
+        {"Origin": "null", "Sec-Fetch-Site": "same-site"},  # a sandboxed frame on 127.0.0.1:9999
         {"Referer": EVIL + "/page.html"},
         {"Sec-Fetch-Site": "same-site"},  # what Chromium says of 127.0.0.1:9999 posting here
         {},  # no Origin, no Referer: only the token, which a planted cookie cannot match
     ],
-    ids=["origin", "null origin", "referer", "sec-fetch-site", "neither"],
+    ids=["origin", "null origin", "null from a frame", "referer", "sec-fetch-site", "neither"],
 )
 def test_a_planted_csrf_cookie_approves_nothing(model: FakeOpenAI, token: str | None, headers: dict[str, str]) -> None:
     with open_desk(token=token) as desk:
@@ -158,6 +159,7 @@ def test_a_planted_csrf_cookie_approves_nothing(model: FakeOpenAI, token: str | 
     "headers",
     [
         {"Origin": BASE_URL, "Sec-Fetch-Site": "same-origin"},  # what a browser on the desk's page sends
+        {"Origin": "null", "Sec-Fetch-Site": "same-origin"},  # what Chromium sends under no-referrer
         {"Origin": BASE_URL},
         {"Referer": BASE_URL + "/doc/x"},  # a browser that leaves Origin out
         {},  # a browser that sends neither: the desk's own token still posts

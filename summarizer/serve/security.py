@@ -300,6 +300,10 @@ def refusal(guard: Guard, request: Request) -> tuple[int, str] | None:
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return 403, f"a {fetch_site} request cannot change anything on the desk"
     origin = request.headers.get("origin")
+    if origin == "null" and fetch_site == "same-origin":
+        # The desk's own Referrer-Policy (no-referrer) makes Chromium send "Origin: null" on its
+        # forms; Sec-Fetch-Site, which no page can set, says whose they are.
+        origin = None
     if origin is None and (referer := request.headers.get("referer")):
         origin = referer
     if origin is not None and not guard.origin_allowed(origin, host=host, scheme=scheme):

@@ -123,6 +123,10 @@ def test_the_state_follows_the_document_on_the_start_page(model: FakeOpenAI) -> 
         assert desk.post(url + "/draft", data={"csrf": csrf(desk), "text": SEED_KK + " Edited."}).status_code == 204
         assert state() == "edited since approval"
         assert 'id="state">Edited since approval: version 1' in desk.get(url).text
+        other = translation(desk)  # versions are counted per document, not across the desk
+        assert approve(desk, other, SEED_KK, "Bolat", "0").status_code == 303
+        assert 'id="state">Approved: version 1, by Bolat' in desk.get(other).text
+        assert 'data-version="1"' in desk.get(other).text and 'data-version="2"' not in desk.get(other).text
 
 
 def test_the_batch_list_says_what_was_approved(model: FakeOpenAI, tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from .approval import Conflict, NeedsReason, Refused, decide, review_state
 from .day import spelt_today
 from .desk import Desk, DeskError, one_line
 from .security import check_csrf, csrf_nonce, csrf_token, set_csrf
-from .store import Doc, Store
+from .store import Approval, Doc, Store
 
 __all__ = ["read_form", "render", "routes", "start", "when"]
 
@@ -188,12 +188,19 @@ def _doc(request: Request) -> Doc:
     return doc
 
 
+def version_numbers(history: list[Approval]) -> dict[int, int]:
+    """A document's versions numbered 1, 2, ... in the order they were made (the rows' ids count
+    every document's)."""
+    return {v.id: n for n, v in enumerate(sorted(history, key=lambda v: v.id), 1)}
+
+
 def review_context(request: Request, doc: Doc) -> dict[str, Any]:
     desk = desk_of(request)
     history = store_of(request).history(doc.id)
     latest = next((a for a in history if a.state == "approved"), None)
     context: dict[str, Any] = {"doc": doc, "approvals": [a for a in history if a.state == "approved"],
                                "history": history, "latest": latest, "state": review_state(doc, latest),
+                               "numbers": version_numbers(history),
                                "verdict": verdict_line(Check.from_dict(c) for c in doc.checks)}  # fmt: skip
     if doc.status != "done" or doc.result is None:
         return context
@@ -276,7 +283,7 @@ async def approve(request: Request) -> Response:
         raise DeskError(400, decision.message)
     if isinstance(decision, Conflict):
         return render(request, "conflict.html.j2", status=409, doc=doc, theirs=decision.theirs, mine=decision.mine,
-                      editor=form.get("editor") or "")  # fmt: skip
+                      editor=form.get("editor") or "", numbers=version_numbers(store.history(doc.id)))  # fmt: skip
     if isinstance(decision, NeedsReason):
         return render(request, "confirm.html.j2", status=409, doc=doc, failed=decision.failed, text=text,
                       base=base, editor=form.get("editor") or "")  # fmt: skip

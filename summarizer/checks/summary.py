@@ -85,7 +85,12 @@ def complete_check(
         findings.append(Finding("cut_off", severity, f"the text stops mid-sentence at {last.group()!r}; the source "
                                 "ends its sentence", span=last.span(), expected="a closed sentence",
                                 found=last.group()))  # fmt: skip
-    ok = f"finish_reason={finish_reason}" if finish_reason else "the text ends its last sentence"
+    if finish_reason:
+        ok = f"finish_reason={finish_reason}"
+    elif last is None:
+        ok = "the text ends its last sentence"
+    else:  # a label must be true: nothing to compare the open end with
+        ok = "no model ran, and its source ends without a full stop too" if source is not None else "no model ran"
     return Check.of("complete", findings, ok=ok)
 
 

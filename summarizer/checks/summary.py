@@ -89,8 +89,10 @@ def complete_check(
         ok = f"finish_reason={finish_reason}"
     elif last is None:
         ok = "the text ends its last sentence"
-    else:  # a label must be true: nothing to compare the open end with
-        ok = "no model ran, and its source ends without a full stop too" if source is not None else "no model ran"
+    elif source is not None and not findings:  # a label must be true: nothing to hold the open end against
+        ok = "no model ran, and its source ends without a full stop too"
+    else:
+        ok = "no model ran"
     return Check.of("complete", findings, ok=ok)
 
 

@@ -412,3 +412,18 @@ def test_allowed_host_flag_and_a_log_without_the_token(clean_env: Path) -> None:
     assert re.search(r"GET /approvals\.json 200 \d+ ms", out) and re.search(r"GET /approvals\.json 400 \d+ ms", out)
     assert re.search(r"GET / 200 \d+ ms$", out, re.M)  # the path without its query string
     assert "Traceback" not in err and "Logging error" not in err
+
+
+@pytest.mark.parametrize(("site", "status"), [("cross-site", 403), ("same-site", 403), ("same-origin", 404), (None, 404)])
+def test_a_link_from_elsewhere_opens_no_batch_job(model: FakeOpenAI, tmp_path: Path, site: str | None, status: int) -> None:
+    from summarizer.batch.report import ReportOut, TotalsOut
+
+    totals = {name: 0 for name in TotalsOut.model_fields} | {"estimated_cost_usd": None, "cost_note": ""}
+    empty = ReportOut(generated_at="2026-12-07T10:00:00+00:00", backend="openai", model="m", endpoint="e",
+                      batch_api=False, totals=TotalsOut(**totals), failed_inputs=[], items=[])  # fmt: skip
+    (tmp_path / "report.json").write_text(empty.model_dump_json(), encoding="utf-8")
+    with open_desk(reports=tmp_path) as desk:
+        headers = {"Sec-Fetch-Site": site} if site else {}
+        reply = desk.get("/reports/open", params={"job": "default/seed/summary"}, headers=headers)
+        assert reply.status_code == status  # 404: let in, and the report has no such job
+        assert not desk.app.state.store.recent()

@@ -89,6 +89,7 @@ OPEN_PATHS = ("/login", "/static/")  # all else, health too, needs the token
 HOSTS_VARIABLE = "SUMMARIZER_SERVE_HOSTS"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_MAKING_GETS = frozenset({"/reports/open"})  # GETs that store something: a batch job becomes a document
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -294,9 +295,12 @@ def refusal(guard: Guard, request: Request) -> tuple[int, str] | None:
     host, scheme = request.headers.get("host", ""), scope.get("scheme", "http")
     if not guard.host_allowed(host, scheme=scheme, port=server[1] if server else None):
         return 400, f"unexpected Host header: this desk answers to its own address (or the names in {HOSTS_VARIABLE})"
-    if scope.get("method", "GET") in _SAFE_METHODS:
-        return None
     fetch_site = request.headers.get("sec-fetch-site")
+    if scope.get("method", "GET") in _SAFE_METHODS:
+        # A link that makes a document (a batch job opened) is followed from the desk's pages only.
+        if scope["path"] in _MAKING_GETS and fetch_site not in (None, "same-origin", "none"):
+            return 403, f"a {fetch_site} link cannot open documents on the desk"
+        return None
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return 403, f"a {fetch_site} request cannot change anything on the desk"
     origin = request.headers.get("origin")

@@ -351,6 +351,8 @@ def test_api_404_and_405_are_json(model: FakeOpenAI, method: str, path: str, sta
         ({"text": 5}, "text must be a string"),
         ({"text": ["a"]}, "text must be a string (the article's text), not an array"),
         ({"text": None}, "empty"),
+        ({"text": "Some news.", "lang": 5}, "lang must be a string, one of en"),
+        ({"text": "Some news.", "length": True}, "length must be a string"),
     ],
 )
 def test_a_wrong_type_is_named(model: FakeOpenAI, body: dict[str, Any], wanted: str) -> None:

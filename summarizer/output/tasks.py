@@ -83,7 +83,9 @@ class Param:
             if self.required:
                 raise UsageError(f"say which {self.help}: {self.key} is one of {', '.join(self.choices)}")
             return self.default
-        if not isinstance(value, str) or value not in self.choices:
+        if not isinstance(value, str):  # a JSON body's 5 or true: a wrong type, not an unknown choice
+            raise UsageError(f"{self.key} must be a string, one of {', '.join(self.choices)}")
+        if value not in self.choices:
             raise UsageError(f"unknown {self.key} {value!r}; choose one of {', '.join(self.choices)}")
         return value
 

@@ -219,3 +219,26 @@ def test_no_console_errors_under_the_policy(page: Any) -> None:
     page.goto("/")
     assert not [e for e in errors if "Content Security Policy" in e], errors
     assert page.locator("time").count() >= 1 and "UTC" not in page.locator("time").first.inner_text()
+
+
+def test_the_digest_preview_renders_under_the_policy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    wire = tmp_path / "wire"
+    wire.mkdir()
+    (wire / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.delenv("SUMMARIZER_SMTP_URL", raising=False)
+    with FakeOpenAI(answer) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        with served(create_app(Settings.resolve(), inbox=wire)) as url, playwright.sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            tab = chromium.new_context(base_url=url).new_page()
+            blocked: list[str] = []
+            tab.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+            tab.goto("/digest")
+            tab.click("button[type=submit]")
+            tab.wait_for_selector("iframe.preview")
+            frame = tab.frame_locator("iframe.preview")
+            assert "Kazakhstan" in frame.locator("body").inner_text()  # the srcdoc is shown, styles and all
+            assert tab.locator("#no-smtp").count() == 1 and tab.locator("h1").inner_text() == "Digest"
+            chromium.close()
+    assert not blocked, blocked

@@ -429,3 +429,12 @@ def test_a_link_from_elsewhere_opens_no_batch_job(model: FakeOpenAI, tmp_path: P
         reply = desk.get("/reports/open", params={"job": "default/seed/summary"}, headers=headers)
         assert reply.status_code == status  # 404: let in, and the report has no such job
         assert not desk.app.state.store.recent()
+
+
+def test_sign_out_is_offered_to_a_signed_in_editor_only(model: FakeOpenAI) -> None:
+    with open_desk(token=TOKEN) as desk:
+        assert 'action="/logout"' not in desk.get("/login").text
+        sign_in(desk)
+        assert 'action="/logout"' in desk.get("/").text
+    with open_desk() as desk:  # an open desk has nobody to sign out
+        assert 'action="/logout"' not in desk.get("/").text

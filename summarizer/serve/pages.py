@@ -38,7 +38,7 @@ from .api import read_body
 from .approval import Conflict, NeedsReason, Refused, decide, review_state
 from .day import spelt_today
 from .desk import Desk, DeskError, one_line
-from .security import check_csrf, csrf_nonce, csrf_token, set_csrf
+from .security import SESSION_COOKIE, check_csrf, csrf_nonce, csrf_token, set_csrf
 from .store import Approval, Doc, Store
 
 __all__ = ["read_form", "render", "routes", "start", "when"]
@@ -56,11 +56,17 @@ def store_of(request: Request) -> Store:
     return store
 
 
+def signed_in(request: Request) -> bool:
+    """An editor's session (not a bearer token, not an open desk): the page offers to sign out."""
+    guard = request.app.state.guard
+    return guard.token is not None and guard.session(request.cookies.get(SESSION_COOKIE)) is not None
+
+
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     nonce = csrf_nonce(request)
     desk = desk_of(request)
     html = request.app.state.templates.get_template(name).render(
-        csrf=csrf_token(request, nonce), desk=desk, auth=request.app.state.guard.token is not None, **context
+        csrf=csrf_token(request, nonce), desk=desk, auth=signed_in(request), **context
     )
     return set_csrf(request, HTMLResponse(html, status_code=status), nonce)  # type: ignore[return-value]
 

@@ -9,6 +9,7 @@ with invented figures, places, dates, names and a quote (fictional, written for 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,7 +56,7 @@ def verdicts(checks: list[dict[str, Any]]) -> dict[str, bool]:
 
 
 def test_every_path_gives_an_invented_summary_the_same_failing_verdicts(
-    model: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    model: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from summarizer.cli.main import main
 
@@ -100,7 +101,17 @@ def test_every_path_gives_an_invented_summary_the_same_failing_verdicts(
         assert job_doc.output == INVENTED
         paths["batch report review"] = verdicts(job_doc.checks)
 
+    # `summarizer check` too, against the same source; it judges length as "medium" (a summary's
+    # length is its brief, not its truth), so that one verdict may differ.
+    (tmp_path / "summary.txt").write_text(INVENTED, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(wire / "seed.txt"), str(tmp_path / "summary.txt"), "--kind", "summary", "--lang", "en",
+                 "--json"]) == 3  # fmt: skip (3: a check failed)
+    cli = verdicts(json.loads(capsys.readouterr().out)["checks"])
+    assert cli.pop("length") is not None and cli.pop("consistency", True)
+
     first = paths["first run (page)"]
+    assert cli == {name: ok for name, ok in first.items() if name != "length"}
     assert {"numbers_supported", "names_supported", "quotes_supported"} <= set(first)
     for path, seen in paths.items():
         assert seen == first, f"{path} judged the pair otherwise: {seen} != {first}"

@@ -5,7 +5,9 @@
     GET  /doc/{id}              the review page (waits politely while the model works)
     POST /doc/{id}/draft        save what the editor typed (the page does it on every edit)
     POST /doc/{id}/recheck      save it and run the checks on it again
-    POST /doc/{id}/approve      check it, and store it with the editor's name and the time
+    POST /doc/{id}/approve      check it, and approve it by approval.decide's rules: stored with the
+                                editor's name and the time; a 409 page to confirm failing checks
+                                with a reason, or to choose between two editors' texts
     GET  /doc/{id}/export.txt | export.json, GET /approvals.json
 
 Tasks run in the background so that a page can say "waiting for the embedded model" and reload

@@ -17,7 +17,7 @@
   request needs ``Authorization: Bearer <token>`` (a CMS) or the session cookie the login page
   gives (an editor). The session is an id and an expiry signed with a key derived from the token,
   so it survives a restart and dies with a new token; the store keeps each signed-in session
-  and when it was last used: it ends after 30 idle minutes or 12 hours whatever (OWASP ASVS
+  and when it was last used: it ends after 30 idle minutes or 12 hours, whichever first (OWASP ASVS
   3.3), and signing out deletes it and records its id as revoked, so a copied cookie dies too.
 - Cookies are HttpOnly and SameSite=Strict, and Secure when the desk is reached over TLS (https,
   or ``X-Forwarded-Proto: https`` from a proxy on loopback).
@@ -294,7 +294,7 @@ def refusal(guard: Guard, request: Request) -> tuple[int, str] | None:
     server = scope.get("server")
     host, scheme = request.headers.get("host", ""), scope.get("scheme", "http")
     if not guard.host_allowed(host, scheme=scheme, port=server[1] if server else None):
-        return 400, f"unexpected Host header: this desk answers to its own address (or the names in {HOSTS_VARIABLE})"
+        return 400, f"unexpected Host header: this desk answers to its own address (or --allowed-host, {HOSTS_VARIABLE})"
     fetch_site = request.headers.get("sec-fetch-site")
     if scope.get("method", "GET") in _SAFE_METHODS:
         # A link that makes a document (a batch job opened) is followed from the desk's pages only.

@@ -294,7 +294,8 @@ def refusal(guard: Guard, request: Request) -> tuple[int, str] | None:
     server = scope.get("server")
     host, scheme = request.headers.get("host", ""), scope.get("scheme", "http")
     if not guard.host_allowed(host, scheme=scheme, port=server[1] if server else None):
-        return 400, f"unexpected Host header: this desk answers to its own address (or --allowed-host, {HOSTS_VARIABLE})"
+        names = f"--allowed-host, {HOSTS_VARIABLE}"
+        return 400, f"unexpected Host header: this desk answers to its own address (or the names in {names})"
     fetch_site = request.headers.get("sec-fetch-site")
     if scope.get("method", "GET") in _SAFE_METHODS:
         # A link that makes a document (a batch job opened) is followed from the desk's pages only.

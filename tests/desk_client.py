@@ -26,8 +26,11 @@ _BROWSER_POST = {"Origin": BASE_URL, "Sec-Fetch-Site": "same-origin"}
 
 
 class DeskClient:
-    def __init__(self, app: Any, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, app: Any, *, headers: dict[str, str] | None = None, client: tuple[str, int] = ("127.0.0.1", 123)
+    ) -> None:
         self.app = app
+        self.peer = client  # the address the desk sees the request come from
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.headers = headers or {}
@@ -42,7 +45,7 @@ class DeskClient:
 
         async def make() -> httpx2.AsyncClient:
             return httpx2.AsyncClient(
-                transport=httpx2.ASGITransport(app=self.app), base_url=BASE_URL, headers=self.headers
+                transport=httpx2.ASGITransport(app=self.app, client=self.peer), base_url=BASE_URL, headers=self.headers
             )
 
         self.client = self._call(make())

@@ -42,7 +42,7 @@ def _translate(desk: DeskClient) -> str:
 
 
 def _approve(desk: DeskClient, url: str, text: str = SEED_KK) -> None:
-    reply = desk.post(url + "/approve", data={"csrf": csrf(desk), "text": text, "editor": "Aigerim Sadykova"})
+    reply = desk.post(url + "/approve", data={"csrf": csrf(desk), "text": text, "editor": "Aigerim Sadykova", "base": "0"})
     assert reply.status_code == 303, reply.text
 
 

@@ -115,7 +115,7 @@ def test_an_approval_reaches_a_failing_cms_once_signed_across_a_restart(
             url = summarised(desk)
             page = desk.get(url).text
             token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-            assert desk.post(url + "/approve", data={"csrf": token, "text": SUMMARY,
+            assert desk.post(url + "/approve", data={"csrf": token, "text": SUMMARY, "base": "0",
                                                      "editor": "Aigerim"}).status_code == 303  # fmt: skip
             cms.wait_for(2)  # two failures, then the desk stops before the third attempt
             waiting = desk.get("/api/outbox").json()["items"]
@@ -154,6 +154,23 @@ def test_the_api_approves_with_the_pages_rules_and_publishes(model: FakeOpenAI) 
         cms.wait_for(1)
         assert desk.get("/approvals.json").json()[0]["editor"] == "Dana"
     assert verified(*cms.posts[0])["language"] == "en"
+
+
+def test_the_apis_approval_over_a_newer_one_is_a_conflict_that_keeps_both(model: FakeOpenAI) -> None:
+    with Cms(failures=0) as cms, desk_for(cms, backoff=0.05) as desk:
+        doc = summarised(desk).rsplit("/", 1)[1]
+        first = desk.post("/api/approve", json={"doc": doc, "text": SUMMARY, "editor": "Dana"}, browser=False)
+        assert first.status_code == 200
+        other = SUMMARY.replace("Kazakhstan", "Kazakhstan's government")
+        clash = desk.post("/api/approve", json={"doc": doc, "text": other, "editor": "Aigerim"}, browser=False)
+        assert clash.status_code == 409  # made from no version, while Dana's is approved
+        assert clash.json()["theirs"]["editor"] == "Dana" and clash.json()["mine"]["state"] == "conflict"
+        base = first.json()["approval"]["id"]
+        body = {"doc": doc, "text": other, "editor": "Aigerim", "base": base}
+        assert desk.post("/api/approve", json=body, browser=False).status_code == 200
+        assert [a["editor"] for a in desk.get("/approvals.json").json()][:2] == ["Aigerim", "Dana"]
+        bad = desk.post("/api/approve", json={**body, "base": "latest"}, browser=False)
+        assert bad.status_code == 400 and "base" in bad.json()["error"]
 
 
 def test_without_a_publish_url_nothing_is_sent_and_the_outbox_says_so(model: FakeOpenAI) -> None:
@@ -215,7 +232,11 @@ def test_a_translation_of_a_pulled_item_links_to_the_items_guid(model: FakeOpenA
                     break
                 time.sleep(0.05)
             doc = url.rsplit("/", 1)[1]
-            assert desk.post("/api/approve", json={"doc": doc, "editor": "Dana"}, browser=False).status_code == 200
+            # The translation fails its checks: the API's approval, like the page's, needs a reason.
+            refused = desk.post("/api/approve", json={"doc": doc, "editor": "Dana"}, browser=False)
+            assert refused.status_code == 409 and refused.json()["failed"]
+            body = {"doc": doc, "editor": "Dana", "reason": "the link to the source is what is tested"}
+            assert desk.post("/api/approve", json=body, browser=False).status_code == 200
             cms.wait_for(1)
     item = valid(verified(*cms.posts[0]))
     guid = (inbox / name).read_text(encoding="utf-8").split("\nguid ")[1].split("\n")[0]

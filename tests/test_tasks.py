@@ -55,7 +55,7 @@ def test_parameters_are_read_once_from_a_form_or_json_body(given: dict[str, str]
 @pytest.mark.parametrize(
     "spec, given, message",
     [("translate", {}, "say which language to translate into"), ("translate", {"to": "de"}, "unknown to 'de'"),
-     ("summary", {"length": "epic"}, "unknown length"), ("summary", {"lang": 3}, "unknown lang 3")],
+     ("summary", {"length": "epic"}, "unknown length"), ("summary", {"lang": 3}, "lang must be a string")],
 )  # fmt: skip
 def test_bad_parameters_are_one_usage_error(spec: str, given: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message):

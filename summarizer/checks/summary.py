@@ -24,7 +24,7 @@ from ..text.langid import (
 )
 from ..text.words import TOKEN
 from .script import where_words, without_kazakh_names
-from .verdict import Check, Finding, failed
+from .verdict import Check, Finding, Severity, failed
 
 __all__ = [
     "Check",
@@ -42,7 +42,7 @@ def check_summary(
     text: str,
     *,
     lang: str,
-    finish_reason: str,
+    finish_reason: str | None,
     length: str = "short",
     source: str | None = None,
     source_lang: str | None = None,
@@ -62,17 +62,42 @@ def check_summary(
     return (
         _length_check(text, words, length),
         Check("not_empty", bool(words), f"{len(words)} words"),
-        complete_check(finish_reason),
+        complete_check(finish_reason, text, source=source if length != "headline" else None, severity="warning"),
         repetition_check(matches),
         *language_checks(text, lang),
     ) + extra
 
 
-def complete_check(finish_reason: str) -> Check:
-    """``complete``: the model stopped by itself, not at its token limit."""
-    cut = Finding("cut_off", "error", "the model stopped at the token limit, so the text is cut off",
-                  expected="stop", found=finish_reason)  # fmt: skip
-    return Check.of("complete", [cut] if finish_reason == "length" else [], ok=f"finish_reason={finish_reason}")
+def complete_check(
+    finish_reason: str | None, text: str = "", *, source: str | None = None, severity: Severity = "error"
+) -> Check:
+    """``complete``: the model stopped by itself, not at its token limit, and the text does not
+    stop mid-word where its source ends a sentence. The second half needs no model, so an edited
+    text (which has no ``finish_reason``) is judged on it too, on every path alike. A summary may
+    end without a full stop and be whole: there the open end is a ``warning``."""
+    if finish_reason == "length":
+        cut = Finding("cut_off", "error", "the model stopped at the token limit, so the text is cut off",
+                      expected="stop", found=finish_reason)  # fmt: skip
+        return Check.of("complete", [cut], ok="")
+    findings = []
+    last = _OPEN_END.search(text.rstrip())
+    if last is not None and source is not None and _OPEN_END.search(source.rstrip()) is None:
+        findings.append(Finding("cut_off", severity, f"the text stops mid-sentence at {last.group()!r}; the source "
+                                "ends its sentence", span=last.span(), expected="a closed sentence",
+                                found=last.group()))  # fmt: skip
+    if finish_reason:
+        ok = f"finish_reason={finish_reason}"
+    elif last is None:
+        ok = "the text ends its last sentence"
+    elif source is not None and not findings:  # a label must be true: nothing to hold the open end against
+        ok = "no model ran, and its source ends without a full stop too"
+    else:
+        ok = "no model ran"
+    return Check.of("complete", findings, ok=ok)
+
+
+# The last word when a text ends on it, no full stop, quote or bracket after: a text cut off.
+_OPEN_END = re.compile(r"\w+$")
 
 
 def repetition(words: list[str], n: int = 4) -> tuple[float, str]:

@@ -13,7 +13,7 @@ paragraphs         as many paragraphs as the source
 length_ratio       translation/source characters inside the range measured for the pair
 no_repetition      no 4-gram flood and no phrase three times in a row
 untranslated       no run of source-language words (names and acronyms aside)
-complete           the model did not stop at its token limit (only when the model ran)
+complete           the model did not stop at its token limit, nor the text mid-word where the source ends a sentence
 names              every proper name of the source, recognisably (``checks.names``, no glossary)
 no_scaffolding     no prompt fence or talk about the task (``checks.scaffold``)
 repeated_phrase    no phrase of four words three times, apart or together (``checks.script``)
@@ -91,8 +91,8 @@ def check_translation(
         _untranslated_check(translation, source_lang, target_lang),
         *real_output_checks(source, translation, source_lang=source_lang, target_lang=target_lang, glossary=glossary),
     ]
-    if finish_reason is not None:
-        checks.append(complete_check(finish_reason))
+    # Always judged, the model's finish_reason or not: an edited translation cut mid-word still fails.
+    checks.append(complete_check(finish_reason, translation, source=source))
     return tuple(checks)
 
 

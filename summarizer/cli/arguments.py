@@ -208,6 +208,8 @@ def build_parser(handlers: Mapping[str, str]) -> argparse.ArgumentParser:
                    "(SUMMARIZER_PUBLISH_URL; the secret in SUMMARIZER_PUBLISH_SECRET)")  # fmt: skip
     w.add_argument("--queue", type=int, metavar="N", help="requests that may wait for the embedded model, "
                    "which answers one at a time (default 8); more are refused with 503 and Retry-After")  # fmt: skip
+    w.add_argument("--allowed-host", action="append", metavar="NAME[:PORT]", help="a name the desk answers to "
+                   "behind a reverse proxy (repeat for more; SUMMARIZER_SERVE_HOSTS adds too)")  # fmt: skip
     w.set_defaults(handler=handlers["serve"])
     return parser
 

@@ -61,6 +61,11 @@ def serve_command(args: argparse.Namespace) -> int:
         hosts = parse_hosts(os.environ.get(HOSTS_VARIABLE))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    for name in args.allowed_host or []:  # the flag beside the variable: both are answered
+        try:
+            hosts |= parse_hosts(name)
+        except ValueError:
+            raise UsageError(f"--allowed-host {name!r} is not a host name, or name:port") from None
     feeds, every = _feeds(args)
     config = settings(args)
     from ..memory.store import HouseMemory
@@ -81,7 +86,7 @@ def serve_command(args: argparse.Namespace) -> int:
         pull_every=every,
     )
     print(f"{PROG}: the desk is at http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
-    run(app, host=args.host, port=args.port, secret=config.api_key, debug=args.debug)
+    run(app, host=args.host, port=args.port, secret=config.api_key, token=token, debug=args.debug)
     return 0
 
 

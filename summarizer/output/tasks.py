@@ -85,8 +85,9 @@ class Param:
             if self.required:
                 raise UsageError(f"say which {self.help}: {self.key} is one of {', '.join(self.choices)}")
             return self.default
-        if not isinstance(value, str) or value not in self.choices:
-            raise UsageError(f"unknown {self.key} {value!r}; choose one of {', '.join(self.choices)}")
+        if not isinstance(value, str) or value not in self.choices:  # a JSON body's 5 is a wrong type
+            wrong = f"unknown {self.key} {value!r}" if isinstance(value, str) else f"{self.key} must be a string"
+            raise UsageError(f"{wrong}; choose one of {', '.join(self.choices)}")
         return value
 
 
@@ -374,7 +375,7 @@ def check_text(
         # The article reader says "und" for a source it is unsure of; the checks need a language.
         source_lang = source.language if source.language in LANGUAGES else detect_language(source.text)
         return check_summary(
-            text.strip(), lang=lang, finish_reason=finish_reason or "stop", length=length, source=source.text,
+            text.strip(), lang=lang, finish_reason=finish_reason, length=length, source=source.text,
             source_lang=source_lang,
         )  # fmt: skip
     raise UsageError(f"unknown kind {kind!r}; choose one of {', '.join(CHECK_KINDS)}")

@@ -43,16 +43,19 @@ def _desk(request: Request) -> Desk:
     return desk
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it is known to be over ``limit``."""
+async def read_body(request: Request, limit: int, *, article_mb: float) -> bytes:
+    """The request body, refused with 413 as soon as it is known to be over ``limit``; the line
+    names both limits, the request's and the article's (the one the documentation gives)."""
+    line = (f"the request body is over {limit / (1024 * 1024):.1f} MB, the most a request may carry; "
+            f"the article in it may be up to {article_mb:g} MB")  # fmt: skip
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise DeskError(413, f"the request body is over the {limit // (1024 * 1024)} MB limit")
+        raise DeskError(413, line)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise DeskError(413, f"the request body is over the {limit // (1024 * 1024)} MB limit")
+            raise DeskError(413, line)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -61,7 +64,7 @@ async def read_json(request: Request) -> dict[str, Any]:
     desk = _desk(request)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = desk.settings.max_input_bytes * _JSON_OVERHEAD + _SLACK
-    body = await read_body(request, limit)
+    body = await read_body(request, limit, article_mb=desk.settings.max_input_mb)
     if kind != "application/json":
         raise DeskError(400, "send the request as JSON, with Content-Type: application/json")
     try:
@@ -86,7 +89,7 @@ def _task_route(spec: TaskSpec) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         data = await read_json(request)
         desk = _desk(request)
-        article = desk.article(data.get("text"))
+        article = desk.article(data.get("text"), field="text")
         if _wants_ninjs(request, data):  # one IPTC ninjs item instead of the --json shape (output/ninjs.py)
             from ..output.ninjs import NINJS_MEDIA_TYPE, ninjs_item
 
@@ -108,7 +111,7 @@ async def check(request: Request) -> Response:
     """``to`` judges ``text`` as a translation of ``source``; ``kind: "summary"`` as its summary."""
     data = await read_json(request)
     desk = _desk(request)
-    source = desk.article(data.get("source"), name="source")
+    source = desk.article(data.get("source"), name="source", field="source")
     kind = data.get("kind", "translation" if "to" in data else None)
     if kind not in CHECK_KINDS:
         raise DeskError(400, 'say what the text is: "to": "ru"|"kk" for a translation, or "kind": "summary"')

@@ -30,6 +30,7 @@ from ..digest.window import parse_since
 from ..llm.client import open_llm
 from ..output.tasks import TaskParams, parse_task, recorded
 from ..text.articles import article_files, detect_language, load_article
+from .approval import review_state
 from .desk import Desk, DeskError
 from .pages import back, desk_of, read_form, render, start, store_of
 from .security import Guard, end_session, start_session
@@ -138,8 +139,19 @@ def _report(desk: Desk) -> ReportOut:
 
 async def reports(request: Request) -> Response:
     desk = desk_of(request)
-    report = _report(desk)
-    return render(request, "reports.html.j2", report=report, folder=str(desk.reports))
+    report, store = _report(desk), store_of(request)
+    ids = {i.job: _job_doc(desk, i.job) for i in report.items}
+    latest = store.latest_of(list(ids.values()))
+    states = {}
+    for job, doc_id in ids.items():
+        doc = store.get(doc_id)  # a job nobody opened yet has no document: it needs review
+        states[job] = review_state(doc, latest.get(doc_id)) if doc is not None else "needs review"
+    return render(request, "reports.html.j2", report=report, folder=str(desk.reports), states=states)
+
+
+def _job_doc(desk: Desk, job: str) -> str:
+    """One document per job and report folder: opening it again finds the editor's draft."""
+    return "job-" + hashlib.sha256(f"{desk.reports}\0{job}".encode()).hexdigest()[:16]
 
 
 async def open_job(request: Request) -> Response:
@@ -149,8 +161,7 @@ async def open_job(request: Request) -> Response:
     item = next((i for i in report.items if i.job == job), None)
     if item is None or item.status != "done" or not item.output:
         raise DeskError(404, "no finished job of that name in the report")
-    # One document per job and report folder: opening it again finds the editor's draft.
-    doc_id = "job-" + hashlib.sha256(f"{desk.reports}\0{job}".encode()).hexdigest()[:16]
+    doc_id = _job_doc(desk, job)
     if store.get(doc_id) is None:
         assert desk.reports is not None
         # The absolute path the job recorded (a JSONL line has none of its own: its label, as before).
@@ -158,14 +169,23 @@ async def open_job(request: Request) -> Response:
         source_path = _confined(_find(desk.reports, recorded_path), desk.reports, desk.inbox)
         article = load_article(source_path, max_bytes=desk.settings.max_input_bytes, agencies=desk.settings.agencies)
         output = _confined(desk.reports / item.output, desk.reports).read_text(encoding="utf-8")
-        checks = [c.model_dump(mode="json") for c in item.checks]
         # The job recorded its task and parameters: reopen it as it ran, not as a guess.
         spec = parse_task(item.task).spec
         ran = recorded(item.params) if item.params else TaskParams(lang=item.task.partition(":")[2] or None)
         lang = ran.lang or (article.language if spec.name == "facts" else detect_language(output))
         params = {**ran.to_json(), "lang": lang, "task": spec.name, "source_lang": article.language, "glossary": "",
                   "job": job}  # fmt: skip
+        if item.fallback:  # the file is the article's own lead: say so, and whose text failed what
+            params["written"] = f"the article's lead; the model's text failed {', '.join(item.failed_checks)}"
         kind, source = spec.kind, spec.source(article)
+        checks: list[dict[str, Any]] = []
+        if kind != "facts":
+            output = output.strip()  # the file's final newline is no part of the text
+            # The text shown judged as every other path judges it (check_text, against the source):
+            # the report's checks were the model's text's, and a fallback file is not that text.
+            length = "headline" if spec.name == "headline" else ran.length
+            judged = await desk.check(kind, article, output, lang=lang, length=length, glossary=ran.glossary)
+            checks = [c.model_dump(mode="json") for c in judged.checks]
         result = json.loads(output) if spec.kind == "facts" else {spec.kind: output, "checks": checks}
         store.create(kind=kind, title=f"{item.article}: {item.task} ({item.outlet})", source=source,
                      params=params, doc_id=doc_id)  # fmt: skip

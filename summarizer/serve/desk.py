@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from ..llm.client import LLM
+    from .store import Doc
 
 __all__ = ["DEFAULT_QUEUE", "Desk", "DeskError", "one_line", "status_for"]
 
@@ -185,8 +186,10 @@ class Desk:
 
     # -- input ----------------------------------------------------------------------------------
 
-    def article(self, text: Any, *, name: str = "pasted") -> Article:
-        if not isinstance(text, str) or not text.strip():
+    def article(self, text: Any, *, name: str = "pasted", field: str = "text") -> Article:
+        if text is not None and not isinstance(text, str):  # 5, [..]: not "empty", a wrong type
+            raise DeskError(400, f"{field} must be a string (the article's text), not {_json_type(text)}")
+        if text is None or not text.strip():
             raise DeskError(400, "the text is empty: paste or upload an article")
         data = text.encode("utf-8")
         if len(data) > self.settings.max_input_bytes:
@@ -233,8 +236,11 @@ class Desk:
     ) -> CheckReportOut:
         """``text`` judged as a translation or a summary of ``source``: always against the source;
         what the editors dismissed for this ``document``, language pair or ``outlet`` is ``info``."""
-        if not isinstance(text, str) or not text.strip():
-            raise DeskError(400, f"the {kind if kind in CHECK_KINDS else 'text'} is empty")
+        what = kind if kind in CHECK_KINDS else "text"
+        if text is not None and not isinstance(text, str):
+            raise DeskError(400, f"text must be a string (the {what}), not {_json_type(text)}")
+        if text is None or not text.strip():
+            raise DeskError(400, f"the {what} is empty")
         try:
             checks = await asyncio.to_thread(
                 check_text, kind, source, text.strip(), lang=lang, length=length, glossary=glossary
@@ -254,3 +260,26 @@ class Desk:
             checks=[CheckOut.of(c) for c in checks],
             kind=kind,
         )
+
+    async def recheck(self, doc: Doc, text: str) -> list[dict[str, Any]]:
+        """A document's edited text judged against its source, with the parameters it was made
+        with: the one re-check of the review page, of its approval and of ``POST /api/approve``."""
+        if doc.kind not in CHECK_KINDS:
+            raise DeskError(400, f"a {doc.kind} is not edited as text")
+        source = parse_article(doc.source.encode("utf-8"), name=doc.id, agencies=self.settings.agencies)
+        params = doc.params
+        lang = params.get("lang") or params.get("to") or "en"  # "to": documents made before tasks were declared once
+        length = "headline" if params.get("task") == "headline" else params.get("length") or "short"
+        report = await self.check(doc.kind, source, text, lang=lang, length=length,
+                                  glossary=self.glossary(params.get("glossary")), document=doc.id,
+                                  outlet=params.get("outlet") or "")  # fmt: skip
+        return [c.model_dump(mode="json") for c in report.checks]
+
+
+def _json_type(value: Any) -> str:
+    """What a JSON value is, in JSON's words: a number, an object, an array, true or false."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "an object", list: "an array"}.get(type(value), type(value).__name__)

@@ -5,7 +5,9 @@
     GET  /doc/{id}              the review page (waits politely while the model works)
     POST /doc/{id}/draft        save what the editor typed (the page does it on every edit)
     POST /doc/{id}/recheck      save it and run the checks on it again
-    POST /doc/{id}/approve      check it, and store it with the editor's name and the time
+    POST /doc/{id}/approve      check it, and approve it by approval.decide's rules: stored with the
+                                editor's name and the time; a 409 page to confirm failing checks
+                                with a reason, or to choose between two editors' texts
     GET  /doc/{id}/export.txt | export.json, GET /approvals.json
 
 Tasks run in the background so that a page can say "waiting for the embedded model" and reload
@@ -19,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
+from markupsafe import Markup
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -33,12 +37,13 @@ from ..text.articles import Article, article_files, parse_article
 from ..text.translit import to_latin
 from . import house, publish, review
 from .api import read_body
+from .approval import Conflict, NeedsReason, Refused, decide, review_state
 from .day import spelt_today
 from .desk import Desk, DeskError, one_line
-from .security import check_csrf, csrf_nonce, csrf_token, set_csrf
-from .store import Doc, Store
+from .security import SESSION_COOKIE, check_csrf, csrf_nonce, csrf_token, set_csrf
+from .store import Approval, Doc, Store
 
-__all__ = ["read_form", "render", "routes", "start"]
+__all__ = ["read_form", "render", "routes", "start", "when"]
 
 _FORM_SLACK = 256 * 1024
 
@@ -53,13 +58,19 @@ def store_of(request: Request) -> Store:
     return store
 
 
+def signed_in(request: Request) -> bool:
+    """An editor's session (not a bearer token, not an open desk): the page offers to sign out."""
+    guard = request.app.state.guard
+    return guard.token is not None and guard.session(request.cookies.get(SESSION_COOKIE)) is not None
+
+
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     nonce = csrf_nonce(request)
     desk = desk_of(request)
     html = request.app.state.templates.get_template(name).render(
-        csrf=csrf_token(request, nonce), desk=desk, auth=request.app.state.guard.token is not None, **context
+        csrf=csrf_token(request, nonce), desk=desk, auth=signed_in(request), **context
     )
-    return set_csrf(HTMLResponse(html, status_code=status), nonce)  # type: ignore[return-value]
+    return set_csrf(request, HTMLResponse(html, status_code=status), nonce)  # type: ignore[return-value]
 
 
 async def read_form(request: Request) -> FormData:
@@ -67,7 +78,7 @@ async def read_form(request: Request) -> FormData:
     limit = desk_of(request).settings.max_input_bytes + _FORM_SLACK
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        await read_body(request, limit)  # raises 413
+        await read_body(request, limit, article_mb=desk_of(request).settings.max_input_mb)  # raises 413
     form = await request.form(max_part_size=limit)
     check_csrf(request, form.get("csrf"))
     return form
@@ -76,6 +87,17 @@ async def read_form(request: Request) -> FormData:
 def typed(form: FormData, name: str = "text") -> str:
     """A textarea's text: browsers post its line breaks as CRLF; the desk keeps LF, as files have."""
     return str(form.get(name) or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def when(stamp: str) -> Markup:
+    """A stored UTC time as people read it, "7 Dec 2026, 14:20 UTC"; the page's script shows it in
+    the reader's own time zone (the ``datetime`` attribute keeps the exact instant)."""
+    try:
+        moment = datetime.fromisoformat(stamp).astimezone(UTC)
+    except (TypeError, ValueError):
+        return Markup.escape(stamp)
+    shown = f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), shown)
 
 
 def back(url: str) -> RedirectResponse:
@@ -106,7 +128,10 @@ def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]]) -> 
 async def index(request: Request) -> Response:
     desk = desk_of(request)
     inbox = [p.name for p in article_files(desk.inbox)] if desk.inbox and desk.inbox.is_dir() else []
-    return render(request, "index.html.j2", inbox=inbox, docs=store_of(request).recent(), **_form())
+    docs = store_of(request).recent()
+    latest = store_of(request).latest_of([d.id for d in docs])
+    states = {d.id: review_state(d, latest.get(d.id)) for d in docs if d.status == "done" and d.kind in CHECK_KINDS}
+    return render(request, "index.html.j2", inbox=inbox, docs=docs, states=states, **_form())
 
 
 _LABELS = {"lang": "Language", "length": "Length", "to": "Translate into", "script": "Kazakh script"}
@@ -116,8 +141,11 @@ _CHOICES = {"ru": "ru (Russian)", "kk": "kk (Kazakh)", "en": "en (English)", "cy
 def _form() -> dict[str, Any]:
     """The start form from the task registry: a choice per task, a field per parameter (once)."""
     params = {p.key: p for spec in TASKS.values() for p in spec.params}
+    # Which tasks each field belongs to: the page's script shows a task's own fields only.
+    used = {key: " ".join(s.command for s in TASKS.values() if any(p.key == key for p in s.params)) for key in params}
+    used["glossary"] = " ".join(s.command for s in TASKS.values() if s.uses_glossary)
     return {"tasks": list(TASKS.values()), "params": list(params.values()), "labels": _LABELS,
-            "choice_labels": _CHOICES}  # fmt: skip
+            "choice_labels": _CHOICES, "used": used}  # fmt: skip
 
 
 async def _article(request: Request, form: FormData) -> Article:
@@ -169,9 +197,19 @@ def _doc(request: Request) -> Doc:
     return doc
 
 
+def version_numbers(history: list[Approval]) -> dict[int, int]:
+    """A document's versions numbered 1, 2, ... in the order they were made (the rows' ids count
+    every document's)."""
+    return {v.id: n for n, v in enumerate(sorted(history, key=lambda v: v.id), 1)}
+
+
 def review_context(request: Request, doc: Doc) -> dict[str, Any]:
     desk = desk_of(request)
-    context: dict[str, Any] = {"doc": doc, "approvals": store_of(request).approvals(doc.id),
+    history = store_of(request).history(doc.id)
+    latest = next((a for a in history if a.state == "approved"), None)
+    context: dict[str, Any] = {"doc": doc, "approvals": [a for a in history if a.state == "approved"],
+                               "history": history, "latest": latest, "state": review_state(doc, latest),
+                               "numbers": version_numbers(history),
                                "verdict": verdict_line(Check.from_dict(c) for c in doc.checks)}  # fmt: skip
     if doc.status != "done" or doc.result is None:
         return context
@@ -208,16 +246,7 @@ async def show(request: Request) -> Response:
 
 async def _recheck(request: Request, doc: Doc, text: str) -> list[dict[str, Any]]:
     """The edited text judged against the document's source with the parameters it was made with."""
-    desk = desk_of(request)
-    if doc.kind not in CHECK_KINDS:
-        raise DeskError(400, f"a {doc.kind} is not edited as text")
-    source = parse_article(doc.source.encode("utf-8"), name=doc.id, agencies=desk.settings.agencies)
-    params = doc.params
-    lang = params.get("lang") or params.get("to") or "en"  # "to": documents made before tasks were declared once
-    report = await desk.check(doc.kind, source, text, lang=lang, length=params.get("length") or "short",
-                              glossary=desk.glossary(params.get("glossary")), document=doc.id,
-                              outlet=params.get("outlet") or "")  # fmt: skip
-    return [c.model_dump(mode="json") for c in report.checks]
+    return await desk_of(request).recheck(doc, text)
 
 
 async def save_draft(request: Request) -> Response:
@@ -237,20 +266,32 @@ async def recheck(request: Request) -> Response:
 
 
 async def approve(request: Request) -> Response:
+    """Check the text, then approve it by the rules of ``approval.decide``: a conflict is a 409
+    page with both texts, failing checks a page asking to confirm with a reason."""
     form = await read_form(request)
     doc = _doc(request)
-    text, editor = typed(form), " ".join(str(form.get("editor") or "").split())
-    if not editor:
-        raise DeskError(400, "say who approves: type your name beside the Approve button")
-    store = store_of(request)
-    store.save_draft(doc.id, text)
+    text, store = typed(form).strip(), store_of(request)
+    base = str(form.get("base") or "")
+    store.save_draft(doc.id, text)  # first keep it: a refusal or a failing check must not lose it
     checks = await _recheck(request, doc, text)
     store.save_draft(doc.id, text, checks)
     # What is published: Kazakh Latin is the deterministic transliteration of the reviewed Cyrillic.
-    published = to_latin(text.strip()) if doc.params.get("script") == "latn" else text.strip()
-    publish.approved(request, doc, store.approve(doc.id, text=published, editor=editor[:100], checks=checks))
-    house.approved(desk_of(request), doc, text.strip(), editor[:100])  # the house memory learns it
-    return back(f"/doc/{doc.id}#approvals")
+    published = to_latin(text) if doc.params.get("script") == "latn" else text
+    decision = decide(store, doc, text=text, published=published, editor=str(form.get("editor") or ""),
+                      checks=checks, base=int(base) if base.isdigit() else None,
+                      reason=str(form.get("reason") or ""))  # fmt: skip
+    if isinstance(decision, Refused):
+        raise DeskError(400, decision.message)
+    if isinstance(decision, Conflict):
+        return render(request, "conflict.html.j2", status=409, doc=doc, theirs=decision.theirs, mine=decision.mine,
+                      editor=form.get("editor") or "", numbers=version_numbers(store.history(doc.id)))  # fmt: skip
+    if isinstance(decision, NeedsReason):
+        return render(request, "confirm.html.j2", status=409, doc=doc, failed=decision.failed, text=text,
+                      base=base, editor=form.get("editor") or "")  # fmt: skip
+    # The approval's two consequences, the API's too (publish.api_approve): the CMS, the memory.
+    publish.approved(request, doc, decision.approval)
+    house.approved(desk_of(request), doc, text, decision.approval.editor)  # the house memory learns it
+    return back(f"/doc/{doc.id}#approved")
 
 
 async def export(request: Request) -> Response:
@@ -263,7 +304,8 @@ async def export(request: Request) -> Response:
             raise DeskError(404, "nothing approved yet")
         return PlainTextResponse(approved[0].text + "\n")
     body = {"id": doc.id, "kind": doc.kind, "title": doc.title, "params": doc.params, "result": doc.result,
-            "draft": doc.draft, "approvals": [a.to_json() for a in approved]}  # fmt: skip
+            "draft": doc.draft, "approvals": [a.to_json() for a in approved],
+            "history": [v.to_json() for v in store_of(request).history(doc.id)]}  # fmt: skip
     return Response(json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json")
 
 

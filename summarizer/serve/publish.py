@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..errors import UsageError
@@ -47,7 +47,6 @@ from ..text.provenance import parse_provenance, without_header
 from ..text.translit import to_latin
 from .api import read_json
 from .desk import Desk, DeskError
-from .security import csrf_nonce, csrf_token, set_csrf
 from .store import Approval, Doc, Store
 
 __all__ = ["Outbox", "PublishTarget", "approved", "publishing", "routes"]
@@ -269,31 +268,47 @@ def _item(doc: Doc, approval: Approval, desk: Desk) -> dict[str, Any]:
 
 
 async def api_approve(request: Request) -> Response:
-    """``{doc, editor, text?}``: the page's approval for a CMS script: the same checks, the same
-    store call, the same publishing; ``text`` defaults to the document's current draft."""
+    """``{doc, editor, text?, base?, reason?}``: the page's approval for a CMS script, by the same
+    rules (``approval.decide``): the same checks, the same conflicts, the same publishing and house
+    memory. ``text`` defaults to the document's current draft; ``base`` is the id of the approved
+    version the script last saw (0 or absent: none), so approving over a newer approval is a 409
+    that keeps both texts; failing checks need a ``reason`` (409 until one is given)."""
+    from . import house
+    from .approval import Conflict, NeedsReason, Refused, decide
+
     data = await read_json(request)
     store: Store = request.app.state.store
     desk: Desk = request.app.state.desk
     doc = store.get(str(data.get("doc") or ""))
     if doc is None:
         raise DeskError(404, "no such document on this desk")
-    editor = " ".join(str(data.get("editor") or "").split())
-    if not editor:
-        raise DeskError(400, 'say who approves: "editor": "Name"')
     if doc.kind not in CHECK_KINDS or doc.status != "done":
         raise DeskError(400, f"a {doc.kind} that is {doc.status} cannot be approved")
-    text = str(data["text"]) if isinstance(data.get("text"), str) else doc.output
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    source = parse_article(doc.source.encode("utf-8"), name=doc.id, agencies=desk.settings.agencies)
-    lang = doc.params.get("lang") or doc.params.get("to") or "en"
-    report = await desk.check(doc.kind, source, text, lang=lang, length=doc.params.get("length") or "short",
-                              glossary=desk.glossary(doc.params.get("glossary")))  # fmt: skip
-    checks = [c.model_dump(mode="json") for c in report.checks]
+    for name in ("text", "editor", "reason"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise DeskError(400, f"{name} must be a string")
+    base = data.get("base", 0)
+    if isinstance(base, bool) or not isinstance(base, int) or base < 0:
+        raise DeskError(400, '"base" is the id of the approved version you last saw, or 0 for none')
+    text = (data["text"] if isinstance(data.get("text"), str) else doc.output)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    checks = await desk.recheck(doc, text)
     store.save_draft(doc.id, text, checks)
-    published = to_latin(text.strip()) if doc.params.get("script") == "latn" else text.strip()
-    approval = store.approve(doc.id, text=published, editor=editor[:100], checks=checks)
-    queued = approved(request, doc, approval)
-    return JSONResponse({"approval": approval.to_json(), "published": "queued" if queued else "off"})
+    published = to_latin(text) if doc.params.get("script") == "latn" else text
+    decision = decide(store, doc, text=text, published=published, editor=str(data.get("editor") or ""),
+                      checks=checks, base=base, reason=str(data.get("reason") or ""))  # fmt: skip
+    if isinstance(decision, Refused):
+        raise DeskError(400, decision.message)
+    if isinstance(decision, Conflict):
+        return JSONResponse({"error": "another text was approved since your base version; both are kept",
+                             "theirs": decision.theirs.to_json(), "mine": decision.mine.to_json()},
+                            status_code=409)  # fmt: skip
+    if isinstance(decision, NeedsReason):
+        return JSONResponse({"error": "checks fail with errors: approve again with a \"reason\"",
+                             "failed": decision.failed}, status_code=409)  # fmt: skip
+    queued = approved(request, doc, decision.approval)
+    house.approved(desk, doc, text, decision.approval.editor)  # the house memory learns it, as from the page
+    return JSONResponse({"approval": decision.approval.to_json(), "published": "queued" if queued else "off"})
 
 
 async def api_outbox(request: Request) -> Response:
@@ -302,15 +317,12 @@ async def api_outbox(request: Request) -> Response:
 
 
 async def outbox_page(request: Request) -> Response:
-    # pages.render's steps: pages imports this module (its approval hook), so not the other way.
+    from .pages import render  # at call time: pages imports this module for its approval hook
+
     publisher: Publisher | None = getattr(request.app.state, "publisher", None)
-    nonce = csrf_nonce(request)
-    html = request.app.state.templates.get_template("outbox.html.j2").render(
-        csrf=csrf_token(request, nonce), desk=request.app.state.desk, auth=request.app.state.guard.token is not None,
-        publishing=publisher is not None, rows=publisher.outbox.rows() if publisher else [],
-        target=urlsplit(publisher.target.url).netloc if publisher else None,
-    )  # fmt: skip
-    return set_csrf(HTMLResponse(html), nonce)  # type: ignore[no-any-return]
+    return render(request, "outbox.html.j2", publishing=publisher is not None,
+                  rows=publisher.outbox.rows() if publisher else [],
+                  target=urlsplit(publisher.target.url).netloc if publisher else None)  # fmt: skip
 
 
 routes = [

@@ -16,8 +16,15 @@
   needs ``SUMMARIZER_SERVE_TOKEN`` (``cli/serve.py`` refuses to start without it), and then every
   request needs ``Authorization: Bearer <token>`` (a CMS) or the session cookie the login page
   gives (an editor). The session is an id and an expiry signed with a key derived from the token,
-  so it survives a restart and dies with a new token; signing out records its id as revoked in
-  the store, so a copied cookie dies with the sign-out too.
+  so it survives a restart and dies with a new token; the store keeps each signed-in session
+  and when it was last used: it ends after 30 idle minutes or 12 hours, whichever first (OWASP ASVS
+  3.3), and signing out deletes it and records its id as revoked, so a copied cookie dies too.
+- Cookies are HttpOnly and SameSite=Strict, and Secure when the desk is reached over TLS (https,
+  or ``X-Forwarded-Proto: https`` from a proxy on loopback).
+- Every response carries a Content-Security-Policy without inline script (the pages' one script is
+  ``/static/desk.js``), ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``,
+  ``Referrer-Policy: no-referrer``, ``X-Content-Type-Options: nosniff`` and, on pages,
+  ``Cache-Control: no-store``.
 - Whatever fails is one line, with the key redacted; the traceback is logged, never sent.
 """
 
@@ -47,6 +54,7 @@ __all__ = [
     "GuardMiddleware",
     "Keys",
     "Session",
+    "behind_tls",
     "check_csrf",
     "csrf_nonce",
     "csrf_token",
@@ -62,11 +70,26 @@ __all__ = [
 log = logging.getLogger("summarizer.serve")
 SESSION_COOKIE = "desk_session"
 CSRF_COOKIE = "desk_csrf"
-SESSION_SECONDS = 12 * 3600  # one shift
+SESSION_SECONDS = 12 * 3600  # one shift: the absolute limit
+IDLE_SECONDS = 30 * 60  # unused this long, a session has ended (ASVS 3.3.2 at level 2)
+TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})  # whose X-Forwarded-Proto is believed
+# The pages' script and styles are files of the desk's own; the digest preview (an iframe's
+# srcdoc, sandboxed without scripts) keeps its inline styles, as the email has them.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+)
 OPEN_PATHS = ("/login", "/static/")  # all else, health too, needs the token
 HOSTS_VARIABLE = "SUMMARIZER_SERVE_HOSTS"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_MAKING_GETS = frozenset({"/reports/open"})  # GETs that store something: a batch job becomes a document
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -76,6 +99,8 @@ class Keys(Protocol):
     def secret(self, name: str) -> bytes: ...
     def revoke_session(self, session_id: str, *, until: int) -> None: ...
     def session_revoked(self, session_id: str) -> bool: ...
+    def open_session(self, session_id: str, *, until: int) -> None: ...
+    def touch_session(self, session_id: str, *, idle: int, now: int | None = None) -> bool: ...
 
 
 def split_host(value: str) -> tuple[str, int | None] | None:
@@ -124,6 +149,7 @@ class Guard:
     hosts: frozenset[str] = frozenset(LOOPBACK_HOSTS)
     # Names answered on any port they name (a reverse proxy's): "desk.example" or "desk.example:8443".
     proxied: frozenset[str] = field(default_factory=frozenset)
+    idle_seconds: int = IDLE_SECONDS
 
     # -- where a request may come from -----------------------------------------------------------
 
@@ -184,7 +210,11 @@ class Guard:
         if bearer.lower().startswith("bearer ") and self.valid_token(bearer[7:].strip()):
             return True
         session = self.session(request.cookies.get(SESSION_COOKIE))
-        return session is not None and not keys.session_revoked(session.id)
+        return (
+            session is not None
+            and not keys.session_revoked(session.id)
+            and keys.touch_session(session.id, idle=self.idle_seconds)
+        )
 
 
 def _keys(request: Request) -> Keys:
@@ -192,11 +222,23 @@ def _keys(request: Request) -> Keys:
     return keys
 
 
+def behind_tls(request: Request) -> bool:
+    """Reached over https: directly, or through a proxy on this machine that says so."""
+    if request.url.scheme == "https":
+        return True
+    client = request.scope.get("client")
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return forwarded == "https" and client is not None and client[0] in TRUSTED_PROXIES
+
+
 def start_session(request: Request, response: Response) -> Response:
     guard: Guard = request.app.state.guard
-    response.set_cookie(
-        SESSION_COOKIE, guard.session_value(), httponly=True, samesite="strict", max_age=SESSION_SECONDS
-    )
+    value = guard.session_value()
+    session = guard.session(value)
+    assert session is not None  # just signed
+    _keys(request).open_session(session.id, until=session.expiry)
+    response.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="strict", max_age=SESSION_SECONDS,
+                        secure=behind_tls(request))  # fmt: skip
     return response
 
 
@@ -206,7 +248,7 @@ def end_session(request: Request, response: Response) -> Response:
     session = guard.session(request.cookies.get(SESSION_COOKIE))
     if session is not None:
         _keys(request).revoke_session(session.id, until=session.expiry)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict", secure=behind_tls(request))
     return response
 
 
@@ -237,8 +279,9 @@ def check_csrf(request: Request, form_value: Any) -> None:
         raise DeskError(403, "this form is stale or did not come from the desk; reload the page and try again")
 
 
-def set_csrf(response: Response, nonce: str) -> Response:
-    response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", max_age=SESSION_SECONDS)
+def set_csrf(request: Request, response: Response, nonce: str) -> Response:
+    response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", max_age=SESSION_SECONDS,
+                        secure=behind_tls(request))  # fmt: skip
     return response
 
 
@@ -251,13 +294,21 @@ def refusal(guard: Guard, request: Request) -> tuple[int, str] | None:
     server = scope.get("server")
     host, scheme = request.headers.get("host", ""), scope.get("scheme", "http")
     if not guard.host_allowed(host, scheme=scheme, port=server[1] if server else None):
-        return 400, f"unexpected Host header: this desk answers to its own address (or the names in {HOSTS_VARIABLE})"
-    if scope.get("method", "GET") in _SAFE_METHODS:
-        return None
+        names = f"--allowed-host, {HOSTS_VARIABLE}"
+        return 400, f"unexpected Host header: this desk answers to its own address (or the names in {names})"
     fetch_site = request.headers.get("sec-fetch-site")
+    if scope.get("method", "GET") in _SAFE_METHODS:
+        # A link that makes a document (a batch job opened) is followed from the desk's pages only.
+        if scope["path"] in _MAKING_GETS and fetch_site not in (None, "same-origin", "none"):
+            return 403, f"a {fetch_site} link cannot open documents on the desk"
+        return None
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return 403, f"a {fetch_site} request cannot change anything on the desk"
     origin = request.headers.get("origin")
+    if origin == "null" and fetch_site == "same-origin":
+        # The desk's own Referrer-Policy (no-referrer) makes Chromium send "Origin: null" on its
+        # forms; Sec-Fetch-Site, which no page can set, says whose they are.
+        origin = None
     if origin is None and (referer := request.headers.get("referer")):
         origin = referer
     if origin is not None and not guard.origin_allowed(origin, host=host, scheme=scheme):
@@ -276,6 +327,7 @@ class GuardMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        send = _with_headers(send, page=not scope["path"].startswith("/static/"))
         request = Request(scope)
         path = scope["path"]
         refused = refusal(self.guard, request)
@@ -314,6 +366,20 @@ class GuardMiddleware:
             '<p>This desk needs signing in: <a href="/login">sign in</a>.</p>'
         )
         return HTMLResponse(body, status_code=401)
+
+
+def _with_headers(send: Send, *, page: bool) -> Send:
+    """``send`` that adds the security headers to the response's start, whoever made it."""
+
+    async def sending(message: Any) -> None:
+        if message["type"] == "http.response.start":
+            extra = [*SECURITY_HEADERS, *([(b"cache-control", b"no-store")] if page else [])]
+            names = {name for name, _ in extra}
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+            message = {**message, "headers": [*headers, *extra]}
+        await send(message)
+
+    return sending
 
 
 def error_response(path: str, status: int, line: str) -> Response:

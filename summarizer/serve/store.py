@@ -8,8 +8,14 @@ A *document* is one task run on one article: a summary, a translation, a facts l
 or a batch job opened from a report. ``result`` is the task's JSON exactly as the API answers
 it; ``draft`` is the editor's current text and ``draft_checks`` the checks last run on it.
 
-``security.py`` keeps two things here too: the key its CSRF tokens are made with (kept, so a page
-left open across a restart still posts) and the ids of sessions signed out before they expired.
+Approvals are a document's version history: each row says who approved which text, when, with
+which checks failing, and which version the editor's page was showing (``base``). ``decide`` is the
+which version the editor's page was showing (``base``), and whether it was approved or only kept
+from a conflict; ``approval.decide`` holds the rules that say which.
+
+``security.py`` keeps three things here too: the key its CSRF tokens are made with (kept, so a
+page left open across a restart still posts), the sessions signed in (for their idle timeout) and
+the ids of sessions signed out before they expired.
 """
 
 from __future__ import annotations
@@ -61,7 +67,19 @@ CREATE TABLE IF NOT EXISTS revoked_sessions (
     id TEXT PRIMARY KEY,
     until INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    seen INTEGER NOT NULL,
+    until INTEGER NOT NULL
+);
 """
+# Columns added to approvals since the first desks: (name, declaration), added when missing.
+_APPROVAL_COLUMNS = (
+    ("reviewed", "TEXT"),  # the text as the editor reviewed it (Kazakh Latin is approved from Cyrillic)
+    ("base", "INTEGER NOT NULL DEFAULT 0"),  # the approved version the editor's page showed (0: none)
+    ("state", "TEXT NOT NULL DEFAULT 'approved'"),  # approved | conflict (kept, not approved)
+    ("reason", "TEXT NOT NULL DEFAULT ''"),  # why it went out with failing checks
+)
 
 
 def now() -> str:
@@ -102,12 +120,23 @@ class Doc:
 
 @dataclass(frozen=True)
 class Approval:
+    """One version in a document's history: approved, or kept from a conflict without approval."""
+
     id: int
     doc: str
     text: str
     editor: str
     approved_at: str
     checks: list[dict[str, Any]]
+    reviewed: str = ""
+    base: int = 0
+    state: str = "approved"
+    reason: str = ""
+
+    @property
+    def failed(self) -> list[str]:
+        """The checks that failed (with an error) on the text when it was approved."""
+        return [str(c.get("name")) for c in self.checks if not c.get("passed", True)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +146,10 @@ class Approval:
             "editor": self.editor,
             "approved_at": self.approved_at,
             "checks": self.checks,
+            "state": self.state,
+            "base": self.base,
+            "reason": self.reason,
+            "failed_checks": self.failed,
         }
 
 
@@ -132,6 +165,10 @@ class Store:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        have = {r["name"] for r in self._db.execute("PRAGMA table_info(approvals)")}
+        for name, declaration in _APPROVAL_COLUMNS:
+            if name not in have:  # a desk.sqlite from before versions: its approvals are approved versions
+                self._db.execute(f"ALTER TABLE approvals ADD COLUMN {name} {declaration}")
         # A task that was running when the server stopped will never finish: say so, once.
         self._db.execute(
             "UPDATE docs SET status='failed', error='interrupted by a server restart; run it again'"
@@ -194,24 +231,58 @@ class Store:
                 (text, json.dumps(checks, ensure_ascii=False) if checks is not None else None, now(), doc_id),
             )
 
-    def approve(self, doc_id: str, *, text: str, editor: str, checks: list[dict[str, Any]]) -> Approval:
-        stamp = now()
+    def add_version(
+        self,
+        doc_id: str,
+        *,
+        text: str,
+        editor: str,
+        checks: list[dict[str, Any]],
+        reviewed: str | None = None,
+        base: int = 0,
+        state: str = "approved",
+        reason: str = "",
+    ) -> Approval:
+        """One more row in the history; ``decide`` says whether it is an approval."""
+        stamp, reviewed = now(), text if reviewed is None else reviewed
         with self._tx() as db:
             cursor = db.execute(
-                "INSERT INTO approvals (doc, text, editor, approved_at, checks) VALUES (?, ?, ?, ?, ?)",
-                (doc_id, text, editor, stamp, json.dumps(checks, ensure_ascii=False)),
+                "INSERT INTO approvals (doc, text, editor, approved_at, checks, reviewed, base, state, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, text, editor, stamp, json.dumps(checks, ensure_ascii=False), reviewed, base, state, reason),
             )
             db.execute("UPDATE docs SET updated=? WHERE id=?", (stamp, doc_id))
-        return Approval(int(cursor.lastrowid or 0), doc_id, text, editor, stamp, checks)
+        return Approval(int(cursor.lastrowid or 0), doc_id, text, editor, stamp, checks, reviewed, base, state, reason)
+
+    def approve(self, doc_id: str, *, text: str, editor: str, checks: list[dict[str, Any]]) -> Approval:
+        """An approval without the rules (imports, tests); editors' approvals go through ``decide``."""
+        return self.add_version(doc_id, text=text, editor=editor, checks=checks)
 
     def approvals(self, doc_id: str | None = None) -> list[Approval]:
+        """The approved versions, newest first (a conflict's kept text is not one)."""
+        return [a for a in self.history(doc_id) if a.state == "approved"]
+
+    def history(self, doc_id: str | None = None) -> list[Approval]:
+        """Every version, approved or kept from a conflict, newest first."""
         query = "SELECT * FROM approvals" + (" WHERE doc = ?" if doc_id else "") + " ORDER BY id DESC"
         with self._lock:
             rows = self._db.execute(query, (doc_id,) if doc_id else ()).fetchall()
-        return [
-            Approval(r["id"], r["doc"], r["text"], r["editor"], r["approved_at"], json.loads(r["checks"])) for r in rows
-        ]
+        return [_approval(r) for r in rows]
 
+    def latest(self, doc_id: str) -> Approval | None:
+        approved = self.approvals(doc_id)
+        return approved[0] if approved else None
+
+    def latest_of(self, doc_ids: list[str]) -> dict[str, Approval]:
+        """The latest approval of each document that has one (the start page's and batch list's states)."""
+        if not doc_ids:
+            return {}
+        marks = ",".join("?" * len(doc_ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM approvals WHERE state = 'approved' AND doc IN ({marks}) ORDER BY id", doc_ids
+            ).fetchall()
+        return {r["doc"]: _approval(r) for r in rows}  # later rows win: the latest
 
     # -- what security.py keeps here: its keys, and the sessions signed out before they expired --
 
@@ -228,12 +299,38 @@ class Store:
         """Refuse the session from now on; the row is dropped once the session would have expired anyway."""
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO revoked_sessions (id, until) VALUES (?, ?)", (session_id, until))
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             db.execute("DELETE FROM revoked_sessions WHERE until < ?", (int(time.time()),))
+
+    def open_session(self, session_id: str, *, until: int) -> None:
+        stamp = int(time.time())
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO sessions (id, seen, until) VALUES (?, ?, ?)", (session_id, stamp, until))
+            db.execute("DELETE FROM sessions WHERE until < ?", (stamp,))
+
+    def touch_session(self, session_id: str, *, idle: int, now: int | None = None) -> bool:
+        """Whether the session is signed in and was used within ``idle`` seconds; if so, it is used now.
+        (Written at most once a minute: a page's requests do not each cost a write.)"""
+        stamp = int(time.time()) if now is None else now
+        with self._lock:
+            row = self._db.execute("SELECT seen, until FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None or row["until"] <= stamp or row["seen"] + idle <= stamp:
+            return False
+        if stamp - row["seen"] >= 60:
+            with self._tx() as db:
+                db.execute("UPDATE sessions SET seen = ? WHERE id = ?", (stamp, session_id))
+        return True
 
     def session_revoked(self, session_id: str) -> bool:
         with self._lock:
             row = self._db.execute("SELECT 1 FROM revoked_sessions WHERE id = ?", (session_id,)).fetchone()
         return row is not None
+
+
+def _approval(r: sqlite3.Row) -> Approval:
+    reviewed = r["reviewed"] if r["reviewed"] is not None else r["text"]  # approved before versions were kept
+    return Approval(r["id"], r["doc"], r["text"], r["editor"], r["approved_at"], json.loads(r["checks"]), reviewed,
+                    r["base"], r["state"], r["reason"])  # fmt: skip
 
 
 def _doc(row: sqlite3.Row) -> Doc:

@@ -1,5 +1,7 @@
-// The desk's only script: save drafts as the editor types, remember the editor's name, and light
-// a fact's evidence when it is clicked. The pages work without it (Re-check saves too).
+// The desk's only script: save drafts as the editor types, remember the editor's name, light a
+// fact's evidence when it is clicked, show the start form's fields of the chosen task only, and
+// times in the reader's own time zone. The pages work without it (Re-check saves too; every
+// field shows, and times are UTC).
 "use strict";
 
 function saveDrafts() {
@@ -53,7 +55,34 @@ function showEvidence() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => { saveDrafts(); showEvidence(); });
+function followTask() {
+  const form = document.getElementById("start");
+  if (!form) return;
+  const update = () => {
+    const task = (form.querySelector("input[name=task]:checked") || {}).value;
+    const to = (form.querySelector("select[name=to]") || {}).value;
+    form.querySelectorAll("[data-tasks]").forEach((field) => {
+      const off = !field.dataset.tasks.split(" ").includes(task)
+        || (field.dataset.whenTo !== undefined && field.dataset.whenTo !== to);
+      field.hidden = off;
+      // A hidden field is not posted: the task gets its own defaults, not another task's choice.
+      field.querySelectorAll("select, textarea").forEach((input) => { input.disabled = off; });
+    });
+  };
+  form.addEventListener("change", update);
+  update();
+}
+
+function localTimes() {
+  document.querySelectorAll("time[datetime]").forEach((el) => {
+    const moment = new Date(el.getAttribute("datetime"));
+    if (isNaN(moment)) return;
+    el.title = el.textContent;
+    el.textContent = moment.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => { saveDrafts(); showEvidence(); followTask(); localTimes(); });
 
 // The house memory's forms (accept, reject, dismiss) carry the editor's name, as Approve does.
 document.querySelectorAll("input.house-editor").forEach((input) => {

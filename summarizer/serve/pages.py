@@ -23,6 +23,7 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from starlette.datastructures import FormData, UploadFile
@@ -313,6 +314,14 @@ async def all_approvals(request: Request) -> Response:
     return JSONResponse([a.to_json() for a in store_of(request).approvals()])
 
 
+async def outbox_page(request: Request) -> Response:
+    """What the CMS outbox holds (``publish.py``): each approval sent or waiting, with its attempts."""
+    publisher: publish.Publisher | None = getattr(request.app.state, "publisher", None)
+    return render(request, "outbox.html.j2", publishing=publisher is not None,
+                  rows=publisher.outbox.rows() if publisher else [],
+                  target=urlsplit(publisher.target.url).netloc if publisher else None)  # fmt: skip
+
+
 routes = [
     Route("/", index, methods=["GET"]),
     Route("/run", run_task, methods=["POST"]),
@@ -322,4 +331,5 @@ routes = [
     Route("/doc/{doc}/approve", approve, methods=["POST"]),
     Route("/doc/{doc}/export.{fmt:str}", export, methods=["GET"]),
     Route("/approvals.json", all_approvals, methods=["GET"]),
+    Route("/outbox", outbox_page, methods=["GET"]),
 ]

@@ -316,17 +316,7 @@ async def api_outbox(request: Request) -> Response:
     return JSONResponse({"publishing": publisher is not None, "items": publisher.outbox.rows() if publisher else []})
 
 
-async def outbox_page(request: Request) -> Response:
-    from .pages import render  # at call time: pages imports this module for its approval hook
-
-    publisher: Publisher | None = getattr(request.app.state, "publisher", None)
-    return render(request, "outbox.html.j2", publishing=publisher is not None,
-                  rows=publisher.outbox.rows() if publisher else [],
-                  target=urlsplit(publisher.target.url).netloc if publisher else None)  # fmt: skip
-
-
 routes = [
     Route("/api/approve", api_approve, methods=["POST"]),
     Route("/api/outbox", api_outbox, methods=["GET"]),
-    Route("/outbox", outbox_page, methods=["GET"]),
 ]

@@ -85,7 +85,11 @@ async def arun(
     throttle: Throttle | None = None,
     semaphore: asyncio.Semaphore | None = None,
     listener: Listener | None = None,
+    offload: bool = False,
 ) -> T:
+    """``offload``: the task's own steps (planning, the checks: lingua and the dictionaries take a
+    second of CPU) run in a worker thread, so that a server's event loop answers other pages
+    meanwhile (the desk); a batch keeps them on the loop, where they cost no thread hop."""
     import asyncio  # here, not at the top: the CLI's sync path never needs an event loop
 
     astream = getattr(llm, "astream", None) if listener is not None else None
@@ -97,9 +101,10 @@ async def arun(
                 return result
             return await llm.acomplete(request, throttle=throttle)
 
-    driven = Driven(steps)
+    driven = await asyncio.to_thread(Driven, steps) if offload else Driven(steps)
     while not driven.done:
-        driven.send(list(await asyncio.gather(*(one(r) for r in driven.requests))))
+        answers = list(await asyncio.gather(*(one(r) for r in driven.requests)))
+        await asyncio.to_thread(driven.send, answers) if offload else driven.send(answers)
     return driven.value  # type: ignore[return-value]
 
 

@@ -29,7 +29,7 @@ from ..config import Settings
 from ..errors import SummarizerError
 from ..redact import redact
 from ..render import html_env
-from . import api, boards, judge, pages
+from . import api, boards, judge, live, pages
 from .desk import Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, desk_hosts, error_response
 from .store import Store
@@ -87,6 +87,7 @@ def create_app(
             *pages.routes,
             *boards.routes,
             *judge.routes,
+            *live.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[Middleware(GuardMiddleware, guard=guard)],

@@ -31,7 +31,7 @@ from ..errors import UsageError
 from ..output.tasks import CHECK_KINDS, TASKS, task
 from ..text.articles import Article, article_files, parse_article
 from ..text.translit import to_latin
-from . import review
+from . import live, review
 from .api import read_body
 from .day import spelt_today
 from .desk import Desk, DeskError, one_line
@@ -82,8 +82,9 @@ def back(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)  # after a POST: the browser GETs the page
 
 
-def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]]) -> None:
-    """Run ``work`` in the background; its JSON (or its one-line failure) lands in the store."""
+def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]], *, run: live.Run | None = None) -> None:
+    """Run ``work`` in the background; its JSON (or its one-line failure) lands in the store.
+    ``run``: its progress and text as they come, for the waiting page, and its Cancel (live.py)."""
     store, desk = store_of(request), desk_of(request)
 
     async def job() -> None:
@@ -98,6 +99,8 @@ def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]]) -> 
     task = asyncio.create_task(job())
     request.app.state.tasks.add(task)
     task.add_done_callback(request.app.state.tasks.discard)
+    if run is not None:
+        live.attach(request, doc_id, run, task)
 
 
 # -- start -------------------------------------------------------------------------------------
@@ -154,7 +157,8 @@ async def run_task(request: Request) -> Response:
     recorded = {**params.to_json(), "task": spec.name, "source_lang": article.language,
                 "glossary": glossary_csv if spec.uses_glossary else ""}  # fmt: skip
     doc_id = store.create(kind=spec.kind, title=title, source=spec.source(article), params=recorded)
-    start(request, doc_id, lambda: desk.run(spec, article, params))
+    run = live.runs_of(request).begin(doc_id)
+    start(request, doc_id, lambda: desk.run(spec, article, params, listener=run), run=run)
     return back(f"/doc/{doc_id}")
 
 
@@ -171,7 +175,8 @@ def _doc(request: Request) -> Doc:
 def review_context(request: Request, doc: Doc) -> dict[str, Any]:
     desk = desk_of(request)
     context: dict[str, Any] = {"doc": doc, "approvals": store_of(request).approvals(doc.id),
-                               "verdict": verdict_line(Check.from_dict(c) for c in doc.checks)}  # fmt: skip
+                               "verdict": verdict_line(Check.from_dict(c) for c in doc.checks),
+                               "live": live.snapshot(request, doc.id)}  # fmt: skip
     if doc.status != "done" or doc.result is None:
         return context
     if doc.kind == "translation":

@@ -108,6 +108,7 @@ class LLM:
         document, key, hit = self._lookup(request)
         if hit is not None:
             return hit
+        self._prepare(document)
         return self._store(request, document, key, self._remote().call(document))
 
     def stream(self, request: ChatRequest, listener: Listener | None) -> ChatResult:
@@ -120,6 +121,7 @@ class LLM:
             if listener is not None and hit.text:
                 listener.on_text(request, hit.text)
             return hit
+        self._prepare(document)
         response = self._remote().stream(document, self._on_delta(request, listener))
         return self._store(request, document, key, self._counted(request, response))
 
@@ -151,6 +153,12 @@ class LLM:
             document, self._on_delta(request, listener), estimate=self._estimate(request, throttle), throttle=throttle
         )
         return self._store(request, document, key, self._counted(request, response))
+
+    def _prepare(self, document: dict[str, Any]) -> None:
+        # The first miss imports the SDK; an in-process model can read the prompt meanwhile.
+        engine = self.route.engine
+        if self._sdk is None and engine is not None:
+            engine.prepare({"model": document["model"], "messages": document["messages"], **document["params"]})
 
     def _estimate(self, request: ChatRequest, throttle: Throttle | None) -> int:
         # Tokenizing costs client CPU: only a limiter with a TPM budget needs the estimate.

@@ -105,4 +105,16 @@ class AsyncLlamaTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         await request.aread()
-        return await asyncio.to_thread(self._sync.handle_request, request)
+        answer = asyncio.ensure_future(asyncio.to_thread(self._sync.handle_request, request))
+        try:
+            return await asyncio.shield(answer)
+        except asyncio.CancelledError:
+            # Cancelled while the model read the prompt (a run stopped from the desk): the thread
+            # cannot be stopped, but the stream it returns is closed at once, freeing the model.
+            answer.add_done_callback(_close_unclaimed)
+            raise
+
+
+def _close_unclaimed(answer: asyncio.Future[httpx2.Response]) -> None:
+    if not answer.cancelled() and answer.exception() is None:
+        answer.result().close()

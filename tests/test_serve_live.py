@@ -130,3 +130,19 @@ def test_cancel_without_the_form_token_is_refused(desk: DeskClient, model: FakeO
     model.default = lambda body: Reply(SUMMARY, pause=0.05)
     url = start(desk, task="summary")
     assert desk.post(url + "/cancel", data={"csrf": "forged"}).status_code == 403
+
+
+@pytest.mark.local_model
+def test_the_embedded_model_streams_through_the_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path))
+    with DeskClient(create_app(Settings.resolve(backend="local"))) as desk:
+        reply = desk.post("/api/headline", json={"text": ARTICLE, "stream": True}, browser=False)
+        *chunks, result, done = events(reply.text)
+        assert done == "[DONE]" and len(chunks) > 3
+        streamed = "".join(c["choices"][0]["delta"]["content"] for c in chunks)
+        assert streamed.strip() == result["result"]["summary"]
+        again = desk.post("/api/headline", json={"text": ARTICLE, "stream": True}, browser=False)
+        *hit, cached, _ = events(again.text)
+        assert len(hit) == 1 and cached["result"]["summary"] == result["result"]["summary"]  # the cache: at once

@@ -130,3 +130,25 @@ def test_on_a_terminal_the_seed_summary_streams_and_ends_as_the_piped_output() -
     assert tty.pieces > 5  # the text came in pieces, as it was generated (a pipe gets one write)
     assert tty.out == pipe.out and tty.err == pipe.err  # the checks, on stderr, too
     assert len(pipe.out.split()) > 10
+
+
+class Terminal(io.StringIO):
+    """stdout and stderr on one screen, as at a shell."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_notes_on_the_same_screen_get_a_line_of_their_own_and_go_at_the_end() -> None:
+    first = "Бірінші жауап бірінші жауап бірінші жауап қайталанады, ол ұзын болып шықты"
+    second, width = "Екінші, жақсырақ жауап.", 24
+    screen_ = Terminal()
+    live = Live(screen_, screen_, width=width)
+    live.height = 100
+    for task, delta in [("translate", first[:30]), ("translate", first[30:]), ("translate retry", second)]:
+        live.on_text(request(task), delta)
+    during = render(screen_.getvalue(), width)
+    assert during.startswith("summarizer: the checks")  # the note where the failed attempt was
+    assert first[:10] not in during and during.rstrip().endswith(second[-10:])
+    live.finish(second)
+    assert render(screen_.getvalue(), width) == render(second + "\n", width)  # as a pipe would hold it

@@ -56,8 +56,12 @@ class Live:
         self.convert = convert  # Kazakh Latin: whole words, as they complete
         self.width = width or shutil.get_terminal_size().columns
         self.height = shutil.get_terminal_size().lines
-        self.shown = ""  # everything written to the screen by this run
-        self.attempt_at = 0  # where the current answer's text starts in ``shown``
+        self.shown = ""  # everything this run put on the screen (notes on stderr too, when it is the terminal)
+        self.text = ""  # the answers' text among it
+        self.noted = False  # a note on stderr is on the screen among the text
+        self.attempt_at = 0  # where the current answer starts in ``shown``
+        self.text_at = 0  # and in ``text``
+        self.shared = _tty(self.err)  # stderr writes on the same screen
         self.task = ""
         self.pending = ""  # leading/trailing whitespace and an unfinished word, held back
         self.started = False  # the current answer has shown a character
@@ -96,18 +100,19 @@ class Live:
             self._say(f"{task.removeprefix('summarise ')} of a long article...")
             return
         if _RETRY.search(task) and previous and visible(previous):
-            self._say("the checks failed: asking the model again")
             self._erase(self.attempt_at)
-        elif self.shown:
+            self.text = self.text[: self.text_at]
+            self._say("the checks failed: asking the model again")
+        elif self.text:
             self._write("\n\n")  # the next part of a translation
-        self.attempt_at, self.started = len(self.shown), False
+        self.attempt_at, self.text_at, self.started = len(self.shown), len(self.text), False
 
     # -- the end -----------------------------------------------------------------------------------
 
     def finish(self, final: str) -> None:
         """The run is over and ``final`` is what the command prints: make the screen hold it."""
         self._flush_word()
-        if self.shown == final:
+        if self.text == final and not self.noted:
             self.out.write("\n")
         elif self.shown and self._rows(self.shown) < self.height:
             self._erase(0)
@@ -130,9 +135,18 @@ class Live:
         self.out.write(text)
         self.out.flush()
         self.shown += text
+        self.text += text
 
     def _say(self, line: str) -> None:
-        self.err.write(f"{PROG}: {line}\n")
+        note = f"{PROG}: {line}\n"
+        if self.shared:  # on the screen too: on a line of its own, and wiped with the rest at the end
+            if self.shown and not self.shown.endswith("\n"):
+                self.out.write("\n")
+                self.out.flush()
+                self.shown += "\n"
+            self.shown += note
+            self.noted = True
+        self.err.write(note)
         self.err.flush()
 
     def _rows(self, text: str) -> int:
@@ -148,11 +162,19 @@ class Live:
         if self._rows(self.shown) >= self.height:  # scrolled away: a rule instead
             self.out.write("\n" + "-" * min(self.width, 40) + "\n")
             self.shown = ""
+            self.noted = True  # the screen no longer holds the text alone
             return
         # Up to the row the erased text began on, to its column, then clear to the end of screen.
         self.out.write(("\x1b[%dA" % rows if rows > 0 else "") + "\r" + ("\x1b[%dC" % column if column else "") + "\x1b[J")
         self.out.flush()
         self.shown = before
+
+
+def _tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _width(line: str) -> int:

@@ -146,3 +146,24 @@ def test_the_embedded_model_streams_through_the_api(monkeypatch: pytest.MonkeyPa
         again = desk.post("/api/headline", json={"text": ARTICLE, "stream": True}, browser=False)
         *hit, cached, _ = events(again.text)
         assert len(hit) == 1 and cached["result"]["summary"] == result["result"]["summary"]  # the cache: at once
+
+
+def test_a_run_says_which_part_the_model_is_on_and_keeps_only_the_final_text() -> None:
+    from summarizer.llm.chat import ChatRequest
+    from summarizer.serve.live import Run
+
+    def told(run: Run, task: str, delta: str) -> dict[str, Any]:
+        run.on_text(ChatRequest(task=task, messages=(), max_tokens=1), delta)
+        return run.snapshot()
+
+    run = Run("doc")
+    assert run.snapshot(waiting=2)["doing"].startswith("waiting for the embedded model: 2 request(s)")
+    assert told(run, "summarise part 2", "notes")["doing"] == "summarising part 2 of the article"
+    assert told(run, "summarise combine", "The summary.")["text"] == "The summary."  # the notes not shown
+    assert run.doing == "combining the parts' summaries" and run.tokens == 2
+    translation = Run("doc2")
+    told(translation, "translate part 1", "Бірінші.")
+    told(translation, "translate part 2", "Қате жауап")
+    again = told(translation, "translate part 2 retry", "Екінші.")
+    assert again["doing"] == "part 2 of the article: the checks failed, asking the model again"
+    assert again["text"] == "Бірінші.\n\nЕкінші."  # the failed attempt replaced, not appended

@@ -248,3 +248,31 @@ def test_gather_reads_only_the_first_choice_and_keeps_the_server_finish_reason()
     gather.add({"choices": [{"index": 1, "delta": {"content": "other"}}]})
     gather.add({"choices": [{"index": 0, "delta": {"content": "mine"}, "finish_reason": "length"}]})
     assert gather.result() == {"text": "mine", "finish_reason": "length", "model": "m", "usage": None}
+
+
+def test_the_async_stream_retries_before_the_first_chunk_and_reads_a_whole_answer() -> None:
+    replies = [
+        httpx2.Response(503, json={"error": {"message": "busy"}}),
+        httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=AsyncEvents(chunks("second try"))),
+        httpx2.Response(200, json=completion("whole at once")),
+    ]
+    seen: list[httpx2.Request] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        return replies.pop(0)
+
+    settings = Settings(backend=Backend.OPENAI, model="gpt-4o-mini", base_url=URL, api_key="k",
+                        cache_mode=CacheMode.OFF, max_retry_seconds=5)  # fmt: skip
+    llm = LLM(settings, async_http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
+
+    async def go() -> tuple[ChatResult, ChatResult, Heard]:
+        heard = Heard()
+        first = await llm.astream(REQUEST, heard)
+        second = await llm.astream(REQUEST, heard)
+        await llm.aclose()
+        return first, second, heard
+
+    first, second, heard = asyncio.run(go())
+    assert (first.text, second.text, len(seen)) == ("second try", "whole at once", 3)
+    assert heard.text == "second trywhole at once"

@@ -35,6 +35,7 @@ class Reply:
     body: bytes | None = None  # raw body overrides the chat completion JSON
     reset: bool = False  # close the connection without answering
     truncate: bool = False  # promise the whole body, send half of it, hang up
+    pause: float = 0.0  # a streamed answer (``FakeOpenAI.streams``): seconds between its words
 
     def payload(self, model: str) -> bytes:
         if self.body is not None:
@@ -78,6 +79,8 @@ class FakeOpenAI:
         self.batch_status = "completed"  # what a batch ends as ("expired", "failed" to test those)
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
+        self.streams = False  # answer a ``stream: true`` request with SSE chunks, a word each
+        self.hung_up = 0  # streamed answers the client closed before their end
         self._lock = threading.Lock()
         fake = self
 
@@ -92,6 +95,27 @@ class FakeOpenAI:
                 self.send_header("content-length", str(len(raw)))
                 self.end_headers()
                 self.wfile.write(raw)
+
+            def send_stream(self, reply: Reply, model: str) -> None:
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.end_headers()
+                words = reply.content.split(" ")
+                pieces = [w + (" " if i < len(words) - 1 else "") for i, w in enumerate(words)]
+                chunks = [{"choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]} for p in pieces]
+                chunks.append({"choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]})
+                chunks.append({"choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": len(pieces)}})
+                try:
+                    for chunk in chunks:
+                        event = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "model": model, **chunk}
+                        self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+                        self.wfile.flush()
+                        time.sleep(reply.pause)
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    with fake._lock:
+                        fake.hung_up += 1
 
             def do_GET(self) -> None:
                 with fake._lock:
@@ -118,6 +142,8 @@ class FakeOpenAI:
                 if reply.reset:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
+                if fake.streams and body.get("stream") and reply.status == 200 and reply.body is None:
+                    return self.send_stream(reply, body.get("model", "fake-model"))
                 data = reply.payload(body.get("model", "fake-model"))
                 self.send_response(reply.status)
                 self.send_header("content-type", "application/json")

@@ -46,3 +46,60 @@ def test_embedded_model_through_the_async_client_gives_the_same_answer() -> None
                 await llm.aclose()
 
         assert asyncio.run(go()).text == sync.text
+
+
+def test_embedded_model_streams_the_same_answer_through_its_transport() -> None:
+    import dataclasses
+
+    from summarizer.tasks.summarise import summarise_steps
+
+    article = load_article(SEED)
+    told: list[str] = []
+
+    class Listener:
+        def on_text(self, request, delta):  # type: ignore[no-untyped-def]
+            told.append(delta)
+
+    with open_llm(Settings.resolve(backend="local", cache_mode=CacheMode.OFF)) as llm:
+        (request,) = next(summarise_steps(article, llm, length="headline"))
+        streamed = llm.stream(request, Listener())
+        whole = llm.complete(dataclasses.replace(request, watch=None))  # llama.cpp's plain answer
+    assert len(told) > 3 and "".join(told) == streamed.text == whole.text
+    assert streamed.usage == whole.usage and streamed.finish_reason == whole.finish_reason
+
+
+def test_a_cancelled_embedded_stream_stops_the_model_and_frees_it() -> None:
+    import asyncio
+
+    from summarizer.tasks.summarise import summarise_steps
+
+    article = load_article(SEED)
+    told: list[str] = []
+
+    class Listener:
+        def on_text(self, request, delta):  # type: ignore[no-untyped-def]
+            told.append(delta)
+
+    with open_llm(Settings.resolve(backend="local", cache_mode=CacheMode.OFF)) as llm:
+        (request,) = next(summarise_steps(article, llm, length="medium"))
+
+        async def go() -> str:
+            try:
+                task = asyncio.create_task(llm.astream(request, Listener()))
+                while len(told) < 3:
+                    await asyncio.sleep(0.02)
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+                heard = len(told)
+                await asyncio.sleep(0.3)
+                assert len(told) == heard  # nothing more was generated for it
+                # The model's lock was let go: the next request is answered.
+                (headline,) = next(summarise_steps(article, llm, length="headline"))
+                return (await asyncio.wait_for(llm.acomplete(headline), 60)).text
+            finally:
+                await llm.aclose()
+
+        assert asyncio.run(go()).strip()

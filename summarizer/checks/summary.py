@@ -33,6 +33,7 @@ __all__ = [
     "failed",
     "language_checks",
     "loop",
+    "looping",
     "repetition",
     "repetition_check",
 ]
@@ -68,16 +69,22 @@ def check_summary(
     ) + extra
 
 
+# The finish_reason of an answer cut as it began to loop (``llm.chat.STOPPED``; ``looping`` below
+# is the rule that cuts it): the model did not finish, so the text is incomplete.
+CUT_AT_LOOP = "repetition"
+
+
 def complete_check(
     finish_reason: str | None, text: str = "", *, source: str | None = None, severity: Severity = "error"
 ) -> Check:
-    """``complete``: the model stopped by itself, not at its token limit, and the text does not
+    """``complete``: the model stopped by itself, not at its token limit nor cut at a loop, and the text does not
     stop mid-word where its source ends a sentence. The second half needs no model, so an edited
     text (which has no ``finish_reason``) is judged on it too, on every path alike. A summary may
     end without a full stop and be whole: there the open end is a ``warning``."""
-    if finish_reason == "length":
-        cut = Finding("cut_off", "error", "the model stopped at the token limit, so the text is cut off",
-                      expected="stop", found=finish_reason)  # fmt: skip
+    if finish_reason in ("length", CUT_AT_LOOP):
+        why = "stopped at the token limit" if finish_reason == "length" else "began to loop and was stopped"
+        cut = Finding("cut_off", "error", f"the model {why}, so the text is cut off", expected="stop",
+                      found=finish_reason)  # fmt: skip
         return Check.of("complete", [cut], ok="")
     findings = []
     last = _OPEN_END.search(text.rstrip())
@@ -139,6 +146,26 @@ def _loop(words: list[str], *, longest: int = 12, copies: int = 3) -> tuple[str,
                 best_count, best_start = run // size + 1, i - run + 1
                 best = " ".join(lowered[best_start : best_start + size])
     return (best, best_count, best_start) if best_count >= copies else ("", 0, 0)
+
+
+def looping(text: str, *, words: re.Pattern[str] = TOKEN, limit: float = 0.2) -> bool:
+    """Does ``text``, an answer still being generated, already hold a loop ``no_repetition`` fails?
+
+    The stream's watch (``llm.chat.ChatRequest.watch``), asked every few words of an answer. It
+    applies that check's two rules (``repetition_check``, with its ``words`` and ``limit``) to the
+    whole words so far (the last may still grow): a unit of up to 12 words said three times in a
+    row, or, past 48 words, a share of repeated 4-word sequences twice the check's limit (so the
+    rest of a loop cannot bring the whole under it). A small model that falls into either goes on
+    to its token limit; cut here, the answer fails the same checks, only sooner.
+    """
+    found = [m.group() for m in words.finditer(text)]
+    if found and text[-1:].isalnum():
+        found.pop()  # the word the model is still writing
+    if len(found) < 12:
+        return False
+    if _loop(found[-48:])[1]:
+        return True
+    return len(found) >= 48 and repetition(found)[0] >= 2 * limit
 
 
 def repetition_check(words: list[re.Match[str]], *, limit: float = 0.2) -> Check:

@@ -39,7 +39,7 @@ from .script import kazakh_words_check, latin_words_check, mixed_script_check, r
 from .summary import complete_check, language_checks, repetition_check
 from .verdict import Check, Finding
 
-__all__ = ["LENGTH_RATIO", "check_translation"]
+__all__ = ["LENGTH_RATIO", "REPETITION_LIMIT", "check_translation"]
 
 # Characters of translation per character of source, for each (source, target) pair. Measured
 # on the good cases of tests/data/translations (whitespace collapsed):
@@ -63,6 +63,9 @@ LENGTH_RATIO = {
     ("uk", "ru"): (0.80, 1.25),
 }
 _DEFAULT_RATIO = (0.6, 1.6)
+# A translation is longer than a summary and repeats less: a tenth of 4-word sequences repeating
+# is a loop (the stream's watch, ``summary.looping``, cuts at twice this).
+REPETITION_LIMIT = 0.1
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z'’-]*$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ACRONYM = re.compile(r"^[A-Z]\w*[A-Z]\w*$")  # BelTA, LRT, OAO: kept as they are
@@ -87,7 +90,7 @@ def check_translation(
         _glossary_check(source, translation, source_lang, target_lang, glossary),
         _paragraphs_check(source, translation),
         _length_check(source, translation, source_lang, target_lang),
-        repetition_check(list(LETTERS.finditer(translation)), limit=0.1),
+        repetition_check(list(LETTERS.finditer(translation)), limit=REPETITION_LIMIT),
         _untranslated_check(translation, source_lang, target_lang),
         *real_output_checks(source, translation, source_lang=source_lang, target_lang=target_lang, glossary=glossary),
     ]

@@ -7,13 +7,17 @@ import json
 import sys
 from collections import Counter
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..errors import QualityCheckFailed, UsageError
 from ..llm.client import open_llm
 from ..llm.steps import run
-from ..output.tasks import TASKS
+from ..output.tasks import TASKS, TaskParams
 from ..text.glossary import load_glossary
 from .common import PROG, embedded_notice, read_article, report_checks, settings
+
+if TYPE_CHECKING:
+    from .live import Live
 
 
 def task_command(args: argparse.Namespace) -> int:
@@ -32,11 +36,19 @@ def task_command(args: argparse.Namespace) -> int:
         from .review import refuse_early
 
         refuse_early(args, config)
+    live = _live(spec.name, params, json_out=args.json or bool(args.format and args.format != "text"))
     with open_llm(config) as llm:
         embedded_notice(llm, args, "tiny: its Russian and Kazakh fail the checks" if spec.name == "translate" else "tiny")
-        result = run(spec.steps(article, llm, params), llm)
+        try:
+            result = run(spec.steps(article, llm, params), llm, listener=live)
+        except BaseException:
+            if live is not None and live.shown:
+                print()  # the error's line below the text that had come, not glued to it
+            raise
     shown = args.format or ("json" if args.json else "text")
-    if shown == "ninjs":
+    if live is not None:
+        live.finish(spec.text(result))
+    elif shown == "ninjs":
         from ..output.ninjs import ninjs_item
 
         print(json.dumps(ninjs_item(spec, result), indent=2, ensure_ascii=False))
@@ -50,6 +62,18 @@ def task_command(args: argparse.Namespace) -> int:
         judged = getattr(result, "cyrillic", result.text)  # what the checks judged: Kazakh before transliteration
         checks += review_pairs(args, config, article, judged, params.lang or "en", kind)
     return report_checks(checks, strict=args.strict)
+
+
+def _live(task: str, params: TaskParams, *, json_out: bool) -> Live | None:
+    """On a terminal, the text as it is generated (``cli/live.py``); a pipe, a file and ``--json``
+    get exactly what they always got, printed at the end."""
+    if json_out or task not in ("summary", "headline", "translate") or not sys.stdout.isatty():
+        return None
+    from ..text.translit import to_latin
+    from .live import Live
+
+    latin = task == "translate" and params.lang == "kk" and params.script == "latn"
+    return Live(convert=to_latin if latin else None)
 
 
 def facts_command(args: argparse.Namespace) -> int:

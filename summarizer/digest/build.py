@@ -22,7 +22,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .. import render
-from ..checks.verdict import Check, failed
+from ..checks.verdict import Check
 from ..errors import BackendError, InputError, OutputInvalid, SummarizerError, UsageError
 from ..facts.extract import extract_facts
 from ..llm.chat import Usage

@@ -8,6 +8,7 @@ and the real client are interchangeable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -26,15 +27,22 @@ __all__ = [
     "ChatRequest",
     "ChatResult",
     "Completer",
+    "Listener",
     "Made",
     "MadeBy",
     "ModelInfo",
+    "STOPPED",
+    "Streamer",
+    "AsyncStreamer",
     "Tally",
     "Usage",
     "parse_completion",
 ]
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
+# The finish_reason of an answer cut short because its request's ``watch`` saw it loop: not
+# "stop" (the model did not finish) and not "length"; ``checks.summary.complete_check`` fails it.
+STOPPED = "repetition"
 
 
 @dataclass(frozen=True)
@@ -63,11 +71,16 @@ class Capabilities:
     batch_api: bool = True
     # Where answers come from, for people: "embedded", or the endpoint's public URL.
     where: str = ""
+    # Every watched request is streamed, so that a loop is cut as it starts, even when nobody reads
+    # the text as it comes: a small model loops often enough that this saves most of its time on
+    # Russian and Kazakh. An endpoint is watched only when its answer is streamed anyway.
+    watch_always: bool = False
 
 
 EMBEDDED = Capabilities(
-    serial=True, schema_in_prompt=False, tiny=True, priced=False, batch_api=False, where="embedded"
-)
+    serial=True, schema_in_prompt=False, tiny=True, priced=False, batch_api=False, where="embedded",
+    watch_always=True,
+)  # fmt: skip
 
 
 def capabilities_of(backend: Backend, endpoint: str) -> Capabilities:
@@ -105,6 +118,30 @@ class AsyncCompleter(ModelInfo, Protocol):
     async def acomplete(self, request: ChatRequest, *, throttle: Throttle | None = None) -> ChatResult: ...
 
 
+class Listener(Protocol):
+    """Told the text of an answer as it is generated (the CLI on a terminal, the desk's waiting page).
+
+    ``delta`` is the new text of ``request``'s answer; an answer from the cache comes as one
+    delta, the whole text. A request asked again after a failure starts from nothing: the
+    listener sees a new ``request`` (its ``task`` names the part and the retry).
+    """
+
+    def on_text(self, request: ChatRequest, delta: str) -> None: ...
+
+
+class Streamer(Completer, Protocol):
+    """A ``Completer`` that can also tell a ``Listener`` the text as it comes (``LLM``); the step
+    driver uses it when it has a listener, and plain ``complete`` otherwise (a test's fake)."""
+
+    def stream(self, request: ChatRequest, listener: Listener | None) -> ChatResult: ...
+
+
+class AsyncStreamer(AsyncCompleter, Protocol):
+    async def astream(
+        self, request: ChatRequest, listener: Listener | None, *, throttle: Throttle | None = None
+    ) -> ChatResult: ...
+
+
 @dataclass(frozen=True)
 class ChatRequest:
     task: str
@@ -113,6 +150,11 @@ class ChatRequest:
     article: str = ""  # the article's id, for messages such as a replay-mode miss
     response_schema: dict[str, Any] | None = None
     schema_name: str = "output"
+    # Told the answer so far as it streams; True cuts it there (finish_reason ``STOPPED``). The
+    # tasks pass the repetition rule of their checks (``checks.summary.looping``), so a loop is
+    # cut as soon as the check would see it. Not part of the cache key: a cut answer is stored as
+    # the answer, its finish_reason saying so, and fails the very checks the whole loop would.
+    watch: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

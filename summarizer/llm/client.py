@@ -22,7 +22,7 @@ from ..config import Backend, CacheMode, Settings
 from ..errors import CacheMiss
 from ..redact import redact
 from .cache import Cache, cache_key
-from .chat import Capabilities, ChatRequest, ChatResult, Usage
+from .chat import Capabilities, ChatRequest, ChatResult, Listener, Usage
 from .route import Route, route
 from .tokens import TokenCounter
 
@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from .sdk import SDK
 
 __all__ = ["ChatRequest", "ChatResult", "LLM", "Usage", "open_llm", "redact"]
+
+
+_WATCH_EVERY = 40  # characters of new text between two looks of a request's watch
 
 
 class LLM:
@@ -100,10 +103,27 @@ class LLM:
     # -- the one call ------------------------------------------------------------------------
 
     def complete(self, request: ChatRequest) -> ChatResult:
+        if request.watch is not None and self.capabilities.watch_always:
+            return self.stream(request, None)  # a model that loops: cut it as it starts
         document, key, hit = self._lookup(request)
         if hit is not None:
             return hit
+        self._prepare(document)
         return self._store(request, document, key, self._remote().call(document))
+
+    def stream(self, request: ChatRequest, listener: Listener | None) -> ChatResult:
+        """``complete``, telling ``listener`` the text as it is generated (the SDK's ``stream=True``;
+        the embedded model's own streaming behind its transport). A cache hit is one delta, the
+        whole text; a miss is stored once the stream has ended, whole, like any other answer.
+        The request's ``watch`` may cut the answer short (finish_reason ``STOPPED``)."""
+        document, key, hit = self._lookup(request)
+        if hit is not None:
+            if listener is not None and hit.text:
+                listener.on_text(request, hit.text)
+            return hit
+        self._prepare(document)
+        response = self._remote().stream(document, self._on_delta(request, listener))
+        return self._store(request, document, key, self._counted(request, response))
 
     async def acomplete(self, request: ChatRequest, *, throttle: Throttle | None = None) -> ChatResult:
         """``complete`` on the SDK's async client, for batches; the same cache, retries, errors.
@@ -111,14 +131,74 @@ class LLM:
         ``throttle`` (see ``ratelimit.py``) is awaited before every attempt that reaches the
         endpoint (cache hits cost nothing), and told when a 429 asks the whole batch to wait.
         """
+        if request.watch is not None and self.capabilities.watch_always:
+            return await self.astream(request, None, throttle=throttle)
         document, key, hit = self._lookup(request)
         if hit is not None:
             return hit
-        # Tokenizing costs client CPU: only a limiter with a TPM budget needs the estimate.
-        wanted = throttle is not None and getattr(throttle, "needs_tokens", True)
-        estimate = self.counter().count_messages(document["messages"]) + request.max_tokens if wanted else 0
-        response = await self._remote().acall(document, estimate=estimate, throttle=throttle)
+        response = await self._remote().acall(document, estimate=self._estimate(request, throttle), throttle=throttle)
         return self._store(request, document, key, response)
+
+    async def astream(
+        self, request: ChatRequest, listener: Listener | None, *, throttle: Throttle | None = None
+    ) -> ChatResult:
+        """``stream`` on the async client (the desk's waiting page); cancelling the task that awaits
+        it closes the request, which stops the model."""
+        document, key, hit = self._lookup(request)
+        if hit is not None:
+            if listener is not None and hit.text:
+                listener.on_text(request, hit.text)
+            return hit
+        response = await self._remote().astream(
+            document, self._on_delta(request, listener), estimate=self._estimate(request, throttle), throttle=throttle
+        )
+        return self._store(request, document, key, self._counted(request, response))
+
+    def _prepare(self, document: dict[str, Any]) -> None:
+        # The first miss imports the SDK; an in-process model can read the prompt meanwhile.
+        engine = self.route.engine
+        if self._sdk is None and engine is not None:
+            engine.prepare({"model": document["model"], "messages": document["messages"], **document["params"]})
+
+    def _estimate(self, request: ChatRequest, throttle: Throttle | None) -> int:
+        # Tokenizing costs client CPU: only a limiter with a TPM budget needs the estimate.
+        if throttle is None or not getattr(throttle, "needs_tokens", True):
+            return 0
+        return self.counter().count_messages(self._document(request)["messages"]) + request.max_tokens
+
+    @staticmethod
+    def _on_delta(request: ChatRequest, listener: Listener | None) -> Callable[[str], bool]:
+        parts: list[str] = []
+        watched = 0  # how much of the text the watch has seen
+
+        def on_delta(delta: str) -> bool:
+            nonlocal watched
+            parts.append(delta)
+            if listener is not None:
+                listener.on_text(request, delta)
+            if request.watch is None:
+                return False
+            # The watch reads the whole text: asked every few words, it costs nothing beside the
+            # model, and a loop is cut within a line of where the check would see it.
+            size = sum(map(len, parts))
+            if size - watched < _WATCH_EVERY:
+                return False
+            watched = size
+            return request.watch("".join(parts))
+
+        return on_delta
+
+    def _counted(self, request: ChatRequest, response: dict[str, Any]) -> dict[str, Any]:
+        """A streamed answer whose usage the server never sent (cut short, or no ``include_usage``):
+        counted with the model's tokenizer, so tallies and costs stay whole."""
+        if response.get("usage") is not None:
+            return response
+        counter = self.counter()
+        usage = {
+            "prompt_tokens": counter.count_messages(self._document(request)["messages"]),
+            "completion_tokens": counter.count(str(response.get("text", ""))),
+        }
+        return {**response, "usage": usage}
 
     def _lookup(self, request: ChatRequest) -> tuple[dict[str, Any], str, ChatResult | None]:
         document = self._document(request)

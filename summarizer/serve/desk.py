@@ -37,7 +37,7 @@ from ..errors import (
     SummarizerError,
     UsageError,
 )
-from ..llm.chat import Capabilities
+from ..llm.chat import Capabilities, Listener
 from ..llm.client import open_llm
 from ..llm.steps import Steps, arun
 from ..memory.dismissals import dismissed
@@ -180,9 +180,11 @@ class Desk:
             if queued:
                 self.waiting -= 1
 
-    async def drive(self, steps: Steps[T]) -> T:
+    async def drive(self, steps: Steps[T], *, listener: Listener | None = None) -> T:
+        """``listener`` (the waiting page, a streamed API answer) is told the text as it comes; the
+        task's own steps run off the event loop, so a long run never holds up other pages."""
         async with self.turn():
-            return await arun(steps, self._llm())
+            return await arun(steps, self._llm(), listener=listener, offload=True)
 
     # -- input ----------------------------------------------------------------------------------
 
@@ -206,9 +208,11 @@ class Desk:
 
     # -- the tasks (output/tasks.py: the desk's forms and the API read the same entries) ---------
 
-    async def run(self, spec: TaskSpec, article: Article, params: TaskParams) -> BaseModel:
+    async def run(
+        self, spec: TaskSpec, article: Article, params: TaskParams, *, listener: Listener | None = None
+    ) -> BaseModel:
         """Any task on the async client: the very steps the CLI and the batch drive."""
-        return spec.shape(await self.drive(spec.steps(article, self._llm(), params)))
+        return spec.shape(await self.drive(spec.steps(article, self._llm(), params), listener=listener))
 
     def params(self, spec: TaskSpec, get: Callable[[str], Any]) -> TaskParams:
         """A task's parameters from a form or a JSON body: a bad value is a 400 naming it."""

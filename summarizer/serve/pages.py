@@ -36,7 +36,7 @@ from ..errors import UsageError
 from ..output.tasks import CHECK_KINDS, TASKS, task
 from ..text.articles import Article, article_files, parse_article
 from ..text.translit import to_latin
-from . import house, publish, review
+from . import house, live, publish, review
 from .api import read_body
 from .approval import Conflict, NeedsReason, Refused, decide, review_state
 from .day import spelt_today
@@ -105,8 +105,9 @@ def back(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)  # after a POST: the browser GETs the page
 
 
-def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]]) -> None:
-    """Run ``work`` in the background; its JSON (or its one-line failure) lands in the store."""
+def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]], *, run: live.Run | None = None) -> None:
+    """Run ``work`` in the background; its JSON (or its one-line failure) lands in the store.
+    ``run``: its progress and text as they come, for the waiting page, and its Cancel (live.py)."""
     store, desk = store_of(request), desk_of(request)
 
     async def job() -> None:
@@ -121,6 +122,8 @@ def start(request: Request, doc_id: str, work: Callable[[], Awaitable[Any]]) -> 
     task = asyncio.create_task(job())
     request.app.state.tasks.add(task)
     task.add_done_callback(request.app.state.tasks.discard)
+    if run is not None:
+        live.attach(request, doc_id, run, task)
 
 
 # -- start -------------------------------------------------------------------------------------
@@ -184,7 +187,8 @@ async def run_task(request: Request) -> Response:
     recorded = {**params.to_json(), "task": spec.name, "source_lang": article.language,
                 "glossary": glossary_csv if spec.uses_glossary else ""}  # fmt: skip
     doc_id = store.create(kind=spec.kind, title=title, source=spec.source(article), params=recorded)
-    start(request, doc_id, lambda: desk.run(spec, article, params))
+    run = live.runs_of(request).begin(doc_id)
+    start(request, doc_id, lambda: desk.run(spec, article, params, listener=run), run=run)
     return back(f"/doc/{doc_id}")
 
 
@@ -211,7 +215,8 @@ def review_context(request: Request, doc: Doc) -> dict[str, Any]:
     context: dict[str, Any] = {"doc": doc, "approvals": [a for a in history if a.state == "approved"],
                                "history": history, "latest": latest, "state": review_state(doc, latest),
                                "numbers": version_numbers(history),
-                               "verdict": verdict_line(Check.from_dict(c) for c in doc.checks)}  # fmt: skip
+                               "verdict": verdict_line(Check.from_dict(c) for c in doc.checks),
+                               "live": live.snapshot(request, doc.id)}  # fmt: skip
     if doc.status != "done" or doc.result is None:
         return context
     if doc.kind == "translation":

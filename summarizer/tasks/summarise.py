@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..checks.summary import check_summary
+from ..checks.summary import check_summary, looping
 from ..checks.verdict import Check
 from ..errors import OutputInvalid, UsageError
 from ..llm.chat import ChatRequest, ChatResult, Completer, Made, MadeBy, ModelInfo, Tally
@@ -161,7 +161,8 @@ def _combine_prompt(parts: list[str], meta: ArticleMeta, lang: str, length: str)
 
 
 def _request(prompt: Prompt, max_tokens: int, article: Article, task: str) -> ChatRequest:
-    return ChatRequest(task=task, messages=prompt.messages, max_tokens=max_tokens, article=article.id)
+    # ``looping``: a loop is cut as it starts, by the rule the summary's checks fail it on.
+    return ChatRequest(task=task, messages=prompt.messages, max_tokens=max_tokens, article=article.id, watch=looping)
 
 
 def _text(result: ChatResult) -> str:

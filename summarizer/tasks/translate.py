@@ -32,6 +32,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from ..checks.summary import looping
+from ..checks.translation import REPETITION_LIMIT as _REPETITION_LIMIT
 from ..checks.translation import check_translation
 from ..checks.verdict import Check, failed
 from ..errors import OutputInvalid, UsageError
@@ -46,6 +48,7 @@ from ..text.articles import Article, ArticleMeta, split_paragraphs
 from ..text.glossary import Glossary
 from ..text.provenance import without_header
 from ..text.translit import ALPHABET_NAME, to_latin
+from ..text.words import LETTERS
 from .choices import LANGUAGES, SCRIPTS, TARGETS, source_name
 from .prompts import Prompt, render
 
@@ -125,11 +128,16 @@ class _Run:
                          target_lang=self.lang, outlet=self.outlet)  # fmt: skip
 
     def ask(self, prompt_messages: tuple[dict[str, str], ...], max_tokens: int, task: str) -> Steps[ChatResult]:
-        (result,) = yield [
-            ChatRequest(task=task, messages=prompt_messages, max_tokens=max_tokens, article=self.article.id)
-        ]
+        # A loop is cut as it starts, by the rule the translation's checks fail it on (their words).
+        request = ChatRequest(task=task, messages=prompt_messages, max_tokens=max_tokens, article=self.article.id,
+                              watch=_looping)  # fmt: skip
+        (result,) = yield [request]
         self.tally.add([result])
         return result
+
+
+def _looping(text: str) -> bool:
+    return looping(text, words=LETTERS, limit=_REPETITION_LIMIT)
 
 
 def translate(
@@ -200,7 +208,8 @@ def translate_steps(
             cyrillic += text + joiner
             reasons.append(reason)
             context = _tail(split_paragraphs(text)[-1] if text.strip() else "")
-    finish = "length" if "length" in reasons else (reasons[-1] if reasons else "stop")
+    # A part cut at its token limit, or at a loop, leaves the whole incomplete.
+    finish = next((r for r in ("length", "repetition") if r in reasons), reasons[-1] if reasons else "stop")
     checks = check_translation(
         source, cyrillic, source_lang=source_lang, target_lang=lang, glossary=glossary, finish_reason=finish
     )

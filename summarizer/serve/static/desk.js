@@ -82,7 +82,24 @@ function localTimes() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => { saveDrafts(); showEvidence(); followTask(); localTimes(); });
+// The waiting page: follow the run's events (elapsed time, what the model is doing, the text as it
+// comes) instead of reloading every second; reload once the run is over, or if the stream fails.
+function followRun() {
+  const live = document.getElementById("live");
+  if (!live || !window.EventSource) return;
+  const progress = document.getElementById("progress");
+  const text = document.getElementById("live-text");
+  const events = new EventSource(live.dataset.events);
+  events.onmessage = (message) => {
+    const run = JSON.parse(message.data);
+    progress.textContent = run.doing + " · " + Math.round(run.elapsed) + " s · " + run.tokens + " tokens so far";
+    text.textContent = run.text;
+  };
+  events.addEventListener("end", () => { events.close(); window.location.reload(); });
+  events.onerror = () => { events.close(); setTimeout(() => window.location.reload(), 2000); };
+}
+
+document.addEventListener("DOMContentLoaded", () => { saveDrafts(); showEvidence(); followTask(); localTimes(); followRun(); });
 
 // The house memory's forms (accept, reject, dismiss) carry the editor's name, as Approve does.
 document.querySelectorAll("input.house-editor").forEach((input) => {

@@ -22,6 +22,7 @@ FORMS = [
     ("НҰР-СҰЛТАН. ҚазАқпарат – Мемлекет басшысы сөз сөйледі.", "Нұр-Сұлтан", "Kazinform", None, "Мемлекет"),
     ("АЛМАТЫ. 8 наурыз. ҚазАқпарат - Қалада мереке өтті.", "Алматы", "Kazinform", "--03-08", "Қалада"),
     ("МОСКВА, 5 июля. /ТАСС/. Правительство одобрило план.", "Москва", "TASS", "--07-05", "Правительство"),
+    ("MOSCOW, December 7. /TASS/. Russia and Kazakhstan signed a deal.", "Moscow", "TASS", "--12-07", "Russia"),
     ("МИНСК, 25 октября (БЕЛТА) – Президент подписал указ.", "Минск", "BelTA", "--10-25", "Президент"),
     ("MINSK, 25 October (BelTA) – The President signed a decree.", "Minsk", "BelTA", "--10-25", "The President"),
     ("LOS ANGELES (Reuters) - The film won.", "Los Angeles", "Reuters", None, "The film"),

@@ -41,7 +41,8 @@ _SEP = re.compile(r"[ \t\u00a0]*[.,،][ \t\u00a0]*|[ \t\u00a0]+")
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-/](?=[^\W\d_]))*\.?")
 _PARTICLES = frozenset("am an der de del la le el on upon da do di al sur na".split())
 _PAREN = re.compile(r"[ \t\u00a0]*\((?P<inner>[^()\n]{1,40})\)")
-_SLASHED = re.compile(r"[ \t\u00a0]*/(?P<inner>[^/\n]{1,60})/")
+# A date may leave its full stop to the agency: "December 7. /TASS/."
+_SLASHED = re.compile(r"(?:[ \t\u00a0]*\.)?[ \t\u00a0]*/(?P<inner>[^/\n]{1,60})/")
 _CAPS_AGENCY = re.compile(rf"([^\W\d_]{{3,}}(?:[-.][^\W\d_]+)*)(?=[ \t\u00a0]*{_DASH}[ \t\u00a0])")
 _OUTLET = re.compile(r"[A-ZА-ЯЁ][\w.&'’-]*(?: [\w.&'’-]+){0,2}")
 # Rubric words set in capitals before a dash that are not places.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -22,20 +21,13 @@ PUBLISH_SECRET_VARIABLE = "SUMMARIZER_PUBLISH_SECRET"
 _WEB_STACK = {"starlette", "uvicorn", "multipart", "python_multipart"}
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def serve_command(args: argparse.Namespace) -> int:
     token = os.environ.get(TOKEN_VARIABLE) or None
     # Checked before anything is loaded: a desk reachable from other machines without a token
     # would hand the model (and its bill) to anyone on the network.
-    if not is_loopback(args.host) and token is None:
+    from ..wire.fetch import is_loopback_host  # the one test of a loopback name
+
+    if not is_loopback_host(args.host) and token is None:
         raise UsageError(
             f"--host {args.host} is reachable from other machines: set {TOKEN_VARIABLE} to a long random secret first"
         )

@@ -31,7 +31,7 @@ from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attemp
 
 from ..errors import WireError
 
-__all__ = ["Fetched", "Fetcher", "is_url"]
+__all__ = ["Fetched", "Fetcher", "is_loopback_host", "is_url"]
 
 USER_AGENT = "summarizer-pull/0.1 (+newsroom feed reader)"
 
@@ -76,7 +76,7 @@ class Fetcher:
             target = urlsplit(source)
             if target.scheme not in ("http", "https"):
                 raise WireError(f"{source}: a feed's link must be http(s), refused")
-            loopback = is_url(linked_from) and _is_loopback_host(urlsplit(linked_from).hostname or "")
+            loopback = is_url(linked_from) and is_loopback_host(urlsplit(linked_from).hostname or "")
             refused = _refused_address(target.hostname or "", allow_loopback=loopback)
             if refused:
                 raise WireError(f"{source}: the feed links to {refused}, refused")
@@ -162,7 +162,7 @@ class Fetcher:
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, origin: str, limit: int) -> None:
-        self.origin_loopback = _is_loopback_host(urlsplit(origin).hostname or "")
+        self.origin_loopback = is_loopback_host(urlsplit(origin).hostname or "")
         self.max_redirections = limit
         self.max_repeats = limit + 1  # a loop is counted by the limit above, one plain message
 
@@ -182,7 +182,8 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-def _is_loopback_host(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback address: the desk opens without a token there; a feed may redirect there."""
     if host == "localhost":
         return True
     try:

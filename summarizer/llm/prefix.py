@@ -118,6 +118,7 @@ class PrefixStates(BaseLlamaCache):
         self._llama = llama
         self._prompt: tuple[int, ...] = ()  # the prompt of the completion in progress
         self._writer: threading.Thread | None = None
+        self.reused = 0  # prompt tokens the last restored state stood for
 
     def __bool__(self) -> bool:  # llama-cpp-python tests ``if self.cache:``
         return True
@@ -155,6 +156,8 @@ class PrefixStates(BaseLlamaCache):
             llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llama.ctx), True)
             raise KeyError("prefix state refused")
         os.utime(best.path)  # recently used: the cap evicts it last
+        self.reused = usable
+        log.debug("prompt state %s: %d of %d prompt tokens not read again", best.path.name, usable, len(prompt))
         ids = np.zeros(llama.input_ids.shape, dtype=np.intc)
         ids[:usable] = best.tokens[:usable]
         return llama_cpp.llama.LlamaState(

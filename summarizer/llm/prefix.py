@@ -1,0 +1,275 @@
+"""The embedded model's read prompts kept on disk, so a new process skips re-reading their prefix.
+
+Most of a prompt is the same from one article to the next (the task's system prompt and its
+instructions): llama.cpp's state after reading a prompt (its KV cache) is saved beside the
+response cache, and a later process that sends a prompt starting with the same tokens loads that
+state and reads only the rest. llama-cpp-python drives it through ``Llama.set_cache``: before a
+completion it asks for the stored state with the longest common token prefix, after one it offers
+the state it ended with.
+
+A state is only valid for the model file, the llama.cpp build and the context size that made it:
+those make the ``fingerprint`` every file carries and is checked against. A file that is
+truncated, corrupt or foreign is dropped with one warning line, and the prompt is read in full.
+The directory is capped (``DEFAULT_CAP_BYTES``): the least recently used states go first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import struct
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import llama_cpp
+import numpy as np
+from llama_cpp import Llama
+from llama_cpp.llama_cache import BaseLlamaCache
+
+__all__ = ["DEFAULT_CAP_BYTES", "MIN_PREFIX_TOKENS", "PrefixLlama", "PrefixStates", "fingerprint", "reusable"]
+
+log = logging.getLogger(__name__)
+DEFAULT_CAP_BYTES = 128 * 1024 * 1024  # a handful of read prompts and answers of SmolLM2-135M (23 KB a token)
+MIN_PREFIX_TOKENS = 64  # below this, loading a state saves less than it costs
+_MAGIC = b"SUMMARIZER-LLAMA-PREFIX-1\n"
+_HEADER = struct.Struct("<Q")  # the JSON header's length in bytes
+_SUFFIX = ".state"
+
+
+def fingerprint(model: Path, n_ctx: int) -> str:
+    """What a state depends on besides its tokens: the model file, the llama.cpp build, n_ctx."""
+    stat = model.stat()
+    return f"{model.name}|{stat.st_size}|{stat.st_mtime_ns}|llama-cpp-python {llama_cpp.__version__}|n_ctx {n_ctx}"
+
+
+class PrefixLlama(Llama):
+    """``Llama`` whose saved state leaves out the logits buffer.
+
+    With a cache set, llama-cpp-python saves the state after every completion, and its own
+    ``save_state`` copies the whole logits buffer (n_batch x vocabulary floats: 100 MB for
+    SmolLM2) each time; a state is always followed by reading at least one token, which writes
+    fresh logits, so the KV state alone is enough."""
+
+    def save_state(self) -> llama_cpp.llama.LlamaState:
+        size = llama_cpp.llama_state_get_size(self.ctx)
+        buffer = (llama_cpp.ctypes.c_uint8 * int(size))()
+        n = int(llama_cpp.llama_state_get_data(self.ctx, buffer, size))
+        if n > int(size):
+            raise RuntimeError("failed to copy the llama.cpp state")
+        return llama_cpp.llama.LlamaState(
+            input_ids=self.input_ids.copy(),
+            scores=np.zeros((1, self.n_vocab()), dtype=np.single),
+            n_tokens=self.n_tokens,
+            llama_state=bytes(buffer)[:n],
+            llama_state_size=n,
+            seed=getattr(self, "_seed", 0),
+        )
+
+
+def reusable(common: int, prompt: int, n_batch: int) -> int:
+    """How many of a prompt's first tokens a stored state may stand for, so that the answer is
+    the very one a cold read gives.
+
+    Measured on SmolLM2 (docs/BENCHMARKS.md): llama.cpp gives a token the same numbers whatever
+    batch it is read in, as long as that batch holds two tokens or more; a token read alone (a
+    batch of one) comes out slightly different, and so does the answer. A cold read splits the
+    prompt every ``n_batch`` tokens from the start; the rest after a restored prefix is split
+    every ``n_batch`` from the prefix. So: at least two tokens are re-read, no batch of the rest
+    is a single token, and a prompt whose cold read ends in a batch of one is read cold.
+    """
+    if prompt % n_batch == 1:
+        return 0
+    usable = min(common, prompt - 2)
+    if (prompt - usable) % n_batch == 1:
+        usable -= 1
+    return max(usable, 0)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    path: Path
+    tokens: tuple[int, ...]
+    digest: str  # sha256 of the state bytes
+    offset: int  # where the state bytes start in the file
+    size: int
+
+
+def _common(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class PrefixStates(BaseLlamaCache):
+    """llama.cpp states on disk, looked up by the longest common token prefix."""
+
+    def __init__(self, directory: Path, print_: str, llama: Any, *, cap_bytes: int = DEFAULT_CAP_BYTES) -> None:
+        super().__init__(capacity_bytes=cap_bytes)
+        self.directory = directory
+        self.fingerprint = print_
+        self._llama = llama
+        self._prompt: tuple[int, ...] = ()  # the prompt of the completion in progress
+        self._writer: threading.Thread | None = None
+        self.reused = 0  # prompt tokens the last restored state stood for
+
+    def __bool__(self) -> bool:  # llama-cpp-python tests ``if self.cache:``
+        return True
+
+    @property
+    def cache_size(self) -> int:
+        return sum(p.stat().st_size for p in self._files())
+
+    def _find_longest_prefix_key(self, key: tuple[int, ...]) -> tuple[int, ...] | None:
+        best = self._best(key)
+        return best.tokens if best else None
+
+    def __contains__(self, key: Sequence[int]) -> bool:
+        return self._best(tuple(key)) is not None
+
+    def __getitem__(self, key: Sequence[int]) -> llama_cpp.llama.LlamaState:
+        """The stored state sharing the longest prefix with prompt ``key``; ``KeyError`` when none
+        is worth loading (llama-cpp-python then reads the prompt in full, or reuses its own)."""
+        prompt = self._prompt = tuple(key)
+        llama = self._llama
+        in_memory = _common(llama.input_ids[: llama.n_tokens].tolist(), prompt)
+        best = self._best(prompt)
+        usable = reusable(_common(best.tokens, prompt), len(prompt), llama.n_batch) if best else 0
+        if usable < MIN_PREFIX_TOKENS or usable <= in_memory:
+            raise KeyError("no stored prefix longer than the one in memory")
+        state = self._read(best)
+        if state is None:
+            raise KeyError("unreadable prefix state")
+        # Loaded once here to learn whether llama.cpp accepts it: llama-cpp-python's own load
+        # raises on a refused state instead of reading the prompt in full.
+        if llama_cpp.llama_state_set_data(llama.ctx, (llama_cpp.ctypes.c_uint8 * len(state)).from_buffer_copy(state),
+                                          len(state)) != len(state):  # fmt: skip
+            self._drop(best.path, "llama.cpp refused it")
+            llama.reset()
+            llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llama.ctx), True)
+            raise KeyError("prefix state refused")
+        os.utime(best.path)  # recently used: the cap evicts it last
+        self.reused = usable
+        log.debug("prompt state %s: %d of %d prompt tokens not read again", best.path.name, usable, len(prompt))
+        ids = np.zeros(llama.input_ids.shape, dtype=np.intc)
+        ids[:usable] = best.tokens[:usable]
+        return llama_cpp.llama.LlamaState(
+            input_ids=ids,
+            # llama-cpp-python keeps last logits beside the state; they are recomputed before any
+            # sampling (a restored state always re-reads at least one token), so none are stored.
+            scores=np.zeros((1, llama.n_vocab()), dtype=np.single),
+            n_tokens=usable,  # llama-cpp-python drops the cells past it and reads the prompt from there
+            llama_state=state,
+            llama_state_size=len(state),
+            seed=getattr(llama, "_seed", 0),
+        )
+
+    def __setitem__(self, key: Sequence[int], value: llama_cpp.llama.LlamaState) -> None:
+        """Keep the state a completion ended with, unless a stored one already holds its prompt."""
+        tokens = tuple(int(t) for t in value.input_ids[: value.n_tokens])
+        prompt = self._prompt or tuple(key)
+        if len(tokens) < MIN_PREFIX_TOKENS or _common(tokens, prompt) < len(prompt) - 1:
+            return  # a state that does not hold the prompt read is of no use to the next one
+        best = self._best(prompt)
+        if best is not None and _common(best.tokens, prompt) >= len(prompt) - 1:
+            return
+        if value.llama_state_size > self.capacity_bytes // 2:
+            return
+        # Written beside the answer, not before it: the first completion of a process is the
+        # prompt read ahead (``LocalModel.prepare``), and its first words must not wait for the
+        # disk. Not a daemon thread: the process waits for the file at exit.
+        state = value.llama_state[: value.llama_state_size]
+        self._writer = threading.Thread(target=self._keep, args=(tokens, state), name="summarizer-prefix")
+        self._writer.start()
+
+    def _keep(self, tokens: tuple[int, ...], state: bytes) -> None:
+        try:
+            self._write(tokens, state)
+            self._evict()
+        except OSError as exc:
+            log.warning("cannot keep the embedded model's prompt state in %s: %s", self.directory, exc)
+
+    def flush(self) -> None:
+        """Wait for the state being written, if any."""
+        if self._writer is not None:
+            self._writer.join()
+
+    def _files(self) -> list[Path]:
+        try:
+            return [p for p in self.directory.iterdir() if p.name.endswith(_SUFFIX)]
+        except OSError:
+            return []
+
+    def _best(self, prompt: tuple[int, ...]) -> _Entry | None:
+        best, length = None, MIN_PREFIX_TOKENS - 1
+        for path in self._files():
+            entry = self._header(path)
+            if entry is not None and (n := _common(entry.tokens, prompt)) > length:
+                best, length = entry, n
+        return best
+
+    def _header(self, path: Path) -> _Entry | None:
+        try:
+            with path.open("rb") as f:
+                if f.read(len(_MAGIC)) != _MAGIC:
+                    raise ValueError("not a prefix state file")
+                (length,) = _HEADER.unpack(f.read(_HEADER.size))
+                if length > 1 << 24:
+                    raise ValueError("header too long")
+                head = json.loads(f.read(length))
+            if head["fingerprint"] != self.fingerprint:
+                return None  # another model or llama.cpp build: left for it, the cap evicts it
+            offset = len(_MAGIC) + _HEADER.size + length
+            tokens = tuple(int(t) for t in head["tokens"])
+            entry = _Entry(path, tokens, str(head["sha256"]), offset, int(head["size"]))
+        except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
+            self._drop(path, str(exc) or type(exc).__name__)
+            return None
+        return entry
+
+    def _read(self, entry: _Entry) -> bytes | None:
+        try:
+            with entry.path.open("rb") as f:
+                f.seek(entry.offset)
+                data = f.read(entry.size + 1)
+        except OSError as exc:
+            self._drop(entry.path, str(exc))
+            return None
+        if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.digest:
+            self._drop(entry.path, "truncated or corrupt")
+            return None
+        return data
+
+    def _write(self, tokens: tuple[int, ...], state: bytes) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256(f"{self.fingerprint}|{tokens}".encode()).hexdigest()[:32]
+        head = json.dumps({"fingerprint": self.fingerprint, "tokens": tokens, "size": len(state),
+                           "sha256": hashlib.sha256(state).hexdigest()}).encode()  # fmt: skip
+        final = self.directory / f"{name}{_SUFFIX}"
+        partial = final.with_suffix(f".{os.getpid()}-{threading.get_ident()}.partial")
+        try:
+            with partial.open("wb") as f:
+                f.write(_MAGIC + _HEADER.pack(len(head)) + head)
+                f.write(state)
+            os.replace(partial, final)  # a reader sees the whole file or none
+        finally:
+            partial.unlink(missing_ok=True)
+
+    def _evict(self) -> None:
+        files = sorted(self._files(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        total = 0
+        for path in files:
+            total += path.stat().st_size
+            if total > self.capacity_bytes:
+                path.unlink(missing_ok=True)
+
+    def _drop(self, path: Path, why: str) -> None:
+        log.warning("ignoring the embedded model's prompt state %s (%s); reading the prompt in full", path.name, why)
+        path.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from conftest import ROOT, SEED
 
 from summarizer import CacheMode, Settings
 from summarizer.llm.local import PREFIX_DIR, LocalModel, default_model_path
-from summarizer.llm.prefix import MIN_PREFIX_TOKENS, PrefixStates, reusable
+from summarizer.llm.prefix import MIN_PREFIX_TOKENS, PrefixStates, head_length, reusable
 
 OTHER = ROOT / "seeds" / "002_ru_almaty_transport.txt"
 
@@ -35,8 +35,22 @@ def _answer(model: LocalModel, body: dict) -> str:
     return text
 
 
+def _head(model: LocalModel) -> int:
+    """How many tokens of the last prompt the model read make its system message (and may be kept)."""
+    llama = model._llama
+    prompt = llama.cache._prompt
+    return reusable(head_length(prompt, llama.token_eos()), len(prompt), llama.n_batch)
+
+
 def _states(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.state"))
+
+
+def _whole_only(directory: Path) -> Path:
+    """Drop the kept head (the smaller state) and return the whole prompt's: the one left to damage."""
+    head, whole = sorted(_states(directory), key=lambda p: p.stat().st_size)
+    head.unlink()
+    return whole
 
 
 @pytest.mark.parametrize(
@@ -55,6 +69,11 @@ def test_reuse_never_leaves_a_token_to_be_read_alone(common: int, prompt: int, e
     if expected:
         rest = prompt - expected
         assert rest >= 2 and rest % 512 != 1
+
+
+def test_a_prompts_head_is_its_first_message_with_its_end_token() -> None:
+    assert head_length([1, 5, 6, 2, 1, 7, 2], 2) == 4
+    assert head_length([1, 5, 6], 2) == 0  # a bare completion has no message to keep apart
 
 
 def _fake_state(tokens: list[int], size: int):  # type: ignore[no-untyped-def]
@@ -102,12 +121,16 @@ def test_a_restored_prompt_state_gives_the_cold_answer_for_the_same_and_another_
     cold = {name: _answer(LocalModel(path=path), body) for name, body in (("seed", seed), ("other", other))}
 
     keep = tmp_path / PREFIX_DIR
-    assert _answer(LocalModel(path=path, prefix_dir=keep), other) == cold["other"]
-    assert len(_states(keep)) == 1
-    # A new process, another article: the shared system prompt comes from the stored state.
+    first = LocalModel(path=path, prefix_dir=keep)
+    assert _answer(first, other) == cold["other"]
+    # Two states: the system message read on its own first, and the whole prompt with its answer.
+    sizes = sorted(p.stat().st_size for p in _states(keep))
+    assert len(sizes) == 2 and sizes[0] < sizes[1] / 3
+    # A new process, another article: the shared system prompt comes from the small state.
     model = LocalModel(path=path, prefix_dir=keep)
     assert _answer(model, seed) == cold["seed"]
-    assert model._llama.cache.reused >= MIN_PREFIX_TOKENS
+    assert model._llama.cache.reused == _head(model) >= MIN_PREFIX_TOKENS
+    assert len(_states(keep)) == 3  # the seed's whole prompt too; its head was there already
     # The same article again: all but the last two tokens come from the state, same answer.
     model = LocalModel(path=path, prefix_dir=keep)
     assert _answer(model, seed) == cold["seed"]
@@ -122,7 +145,7 @@ def test_a_corrupt_state_file_is_dropped_with_one_warning_and_the_prompt_read_in
     path, body = default_model_path(), _body(SEED)
     keep = tmp_path / PREFIX_DIR
     cold = _answer(LocalModel(path=path, prefix_dir=keep), body)
-    (state,) = _states(keep)
+    state = _whole_only(keep)
     data = state.read_bytes()
     if damage == "garbage":
         state.write_bytes(b"not a state at all\n" * 10)
@@ -136,7 +159,7 @@ def test_a_corrupt_state_file_is_dropped_with_one_warning_and_the_prompt_read_in
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and "reading the prompt in full" in warnings[0].getMessage()
     assert model._llama.cache.reused == 0
-    assert len(_states(keep)) == 1  # the damaged file went, this run's state took its place
+    assert len(_states(keep)) == 2  # the damaged file went, this run's head and whole took its place
 
 
 @pytest.mark.local_model
@@ -144,7 +167,7 @@ def test_a_state_from_another_model_file_or_build_is_not_used(tmp_path: Path, ca
     path, body = default_model_path(), _body(SEED)
     keep = tmp_path / PREFIX_DIR
     cold = _answer(LocalModel(path=path, prefix_dir=keep), body)
-    (state,) = _states(keep)
+    state = _whole_only(keep)
     state.write_bytes(state.read_bytes().replace(b"llama-cpp-python ", b"llama-cpp-pythoX ", 1))
     caplog.set_level(logging.WARNING, logger="summarizer.llm.prefix")
     model = LocalModel(path=path, prefix_dir=keep)
@@ -159,7 +182,7 @@ def test_a_well_formed_file_whose_state_llama_cpp_refuses_is_dropped(
     path, body = default_model_path(), _body(SEED)
     keep = tmp_path / PREFIX_DIR
     cold = _answer(LocalModel(path=path, prefix_dir=keep), body)
-    (state,) = _states(keep)
+    state = _whole_only(keep)
     model = LocalModel(path=path, prefix_dir=keep)
     model._load(vocab_only=False)
     stored = model._llama.cache._header(state)

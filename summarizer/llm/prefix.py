@@ -8,7 +8,13 @@ completion it asks for the stored state with the longest common token prefix, af
 the state it ended with.
 
 A state is only valid for the model file, the llama.cpp build and the context size that made it:
-those make the ``fingerprint`` every file carries and is checked against. A file that is
+those make the ``fingerprint`` every file carries and is checked against.
+
+The part every article of a task shares is the chat's first message (the system prompt): a prompt
+read with nothing of it in memory is read in two steps, that message and then the rest, and the
+state after the first step is kept on its own (``PrefixLlama.generate``). A new article then loads
+that small state (23 KB a token) rather than another article's whole prompt and answer, which
+held the same shared part at ten times the size. A file that is
 truncated, corrupt or foreign is dropped with one warning line, and the prompt is read in full.
 The directory is capped (``DEFAULT_CAP_BYTES``): the least recently used states go first.
 """
@@ -31,11 +37,14 @@ import numpy as np
 from llama_cpp import Llama
 from llama_cpp.llama_cache import BaseLlamaCache
 
-__all__ = ["DEFAULT_CAP_BYTES", "MIN_PREFIX_TOKENS", "PrefixLlama", "PrefixStates", "fingerprint", "reusable"]
+__all__ = ["DEFAULT_CAP_BYTES", "LOAD_COST", "MIN_PREFIX_TOKENS", "PrefixLlama", "PrefixStates", "fingerprint", "head_length", "reusable"]
 
 log = logging.getLogger(__name__)
 DEFAULT_CAP_BYTES = 128 * 1024 * 1024  # a handful of read prompts and answers of SmolLM2-135M (23 KB a token)
 MIN_PREFIX_TOKENS = 64  # below this, loading a state saves less than it costs
+# Loading a kept token (23 KB read, hashed and copied into llama.cpp) costs about a 32nd of reading
+# it again (measured on SmolLM2-135M, docs/BENCHMARKS.md): what ranks one stored state over another.
+LOAD_COST = 1 / 32
 _MAGIC = b"SUMMARIZER-LLAMA-PREFIX-1\n"
 _HEADER = struct.Struct("<Q")  # the JSON header's length in bytes
 _SUFFIX = ".state"
@@ -48,7 +57,8 @@ def fingerprint(model: Path, n_ctx: int) -> str:
 
 
 class PrefixLlama(Llama):
-    """``Llama`` whose saved state leaves out the logits buffer.
+    """``Llama`` that keeps the state after a prompt's first message, and whose saved state leaves
+    out the logits buffer.
 
     With a cache set, llama-cpp-python saves the state after every completion, and its own
     ``save_state`` copies the whole logits buffer (n_batch x vocabulary floats: 100 MB for
@@ -69,6 +79,34 @@ class PrefixLlama(Llama):
             llama_state_size=n,
             seed=getattr(self, "_seed", 0),
         )
+
+    def generate(self, tokens: Sequence[int], *args: Any, **kwargs: Any) -> Any:
+        """llama-cpp-python's ``generate``, after reading the prompt's first message on its own and
+        keeping the state it leaves, when neither memory nor a stored state holds that message."""
+        if isinstance(self.cache, PrefixStates):
+            self._read_head(list(tokens))
+        return super().generate(tokens, *args, **kwargs)
+
+    def _read_head(self, prompt: list[int]) -> None:
+        assert isinstance(self.cache, PrefixStates)
+        head = reusable(head_length(prompt, self.token_eos()), len(prompt), self.n_batch)
+        in_memory = _common(self.input_ids[: self.n_tokens].tolist(), prompt)
+        # The cache lookup has run: a stored state holding the head is loaded by now. A step of one
+        # token would change the numbers (``reusable``), so a head already all but read is left.
+        if head < MIN_PREFIX_TOKENS or head - in_memory < 2:
+            return
+        self.n_tokens = in_memory  # ``eval`` drops the memory past it and reads from there
+        self.eval(prompt[in_memory:head])
+        self.cache.keep(tuple(prompt[:head]), self.save_state())
+
+
+def head_length(prompt: Sequence[int], end_of_message: int) -> int:
+    """How many tokens the prompt's first chat message takes, its end-of-message token included;
+    0 when the prompt has none (a bare completion)."""
+    for i, token in enumerate(prompt):
+        if token == end_of_message:
+            return i + 1
+    return 0
 
 
 def reusable(common: int, prompt: int, n_batch: int) -> int:
@@ -117,7 +155,7 @@ class PrefixStates(BaseLlamaCache):
         self.fingerprint = print_
         self._llama = llama
         self._prompt: tuple[int, ...] = ()  # the prompt of the completion in progress
-        self._writer: threading.Thread | None = None
+        self._writers: list[threading.Thread] = []
         self.reused = 0  # prompt tokens the last restored state stood for
 
     def __bool__(self) -> bool:  # llama-cpp-python tests ``if self.cache:``
@@ -180,14 +218,19 @@ class PrefixStates(BaseLlamaCache):
         best = self._best(prompt)
         if best is not None and _common(best.tokens, prompt) >= len(prompt) - 1:
             return
+        self.keep(tokens, value)
+
+    def keep(self, tokens: tuple[int, ...], value: llama_cpp.llama.LlamaState) -> None:
+        """Write ``value``, the state after reading ``tokens``, in a background thread."""
         if value.llama_state_size > self.capacity_bytes // 2:
             return
         # Written beside the answer, not before it: the first completion of a process is the
         # prompt read ahead (``LocalModel.prepare``), and its first words must not wait for the
         # disk. Not a daemon thread: the process waits for the file at exit.
         state = value.llama_state[: value.llama_state_size]
-        self._writer = threading.Thread(target=self._keep, args=(tokens, state), name="summarizer-prefix")
-        self._writer.start()
+        writer = threading.Thread(target=self._keep, args=(tokens, state), name="summarizer-prefix")
+        self._writers = [w for w in self._writers if w.is_alive()] + [writer]
+        writer.start()
 
     def _keep(self, tokens: tuple[int, ...], state: bytes) -> None:
         try:
@@ -197,9 +240,9 @@ class PrefixStates(BaseLlamaCache):
             log.warning("cannot keep the embedded model's prompt state in %s: %s", self.directory, exc)
 
     def flush(self) -> None:
-        """Wait for the state being written, if any."""
-        if self._writer is not None:
-            self._writer.join()
+        """Wait for the states being written, if any."""
+        for writer in self._writers:
+            writer.join()
 
     def _files(self) -> list[Path]:
         try:
@@ -208,11 +251,16 @@ class PrefixStates(BaseLlamaCache):
             return []
 
     def _best(self, prompt: tuple[int, ...]) -> _Entry | None:
-        best, length = None, MIN_PREFIX_TOKENS - 1
+        """The state that saves the most: tokens it spares reading, less what loading it costs.
+        So a task's shared head wins over another article's whole prompt and answer that shares
+        a few tokens more, and the same article's own state wins over both."""
+        best, rank = None, float(MIN_PREFIX_TOKENS - 1)
         for path in self._files():
             entry = self._header(path)
-            if entry is not None and (n := _common(entry.tokens, prompt)) > length:
-                best, length = entry, n
+            if entry is None or (common := _common(entry.tokens, prompt)) < MIN_PREFIX_TOKENS:
+                continue
+            if (r := common - len(entry.tokens) * LOAD_COST) > rank:
+                best, rank = entry, r
         return best
 
     def _header(self, path: Path) -> _Entry | None:

@@ -37,7 +37,16 @@ import numpy as np
 from llama_cpp import Llama
 from llama_cpp.llama_cache import BaseLlamaCache
 
-__all__ = ["DEFAULT_CAP_BYTES", "LOAD_COST", "MIN_PREFIX_TOKENS", "PrefixLlama", "PrefixStates", "fingerprint", "head_length", "reusable"]
+__all__ = [
+    "DEFAULT_CAP_BYTES",
+    "LOAD_COST",
+    "MIN_PREFIX_TOKENS",
+    "PrefixLlama",
+    "PrefixStates",
+    "fingerprint",
+    "head_length",
+    "reusable",
+]
 
 log = logging.getLogger(__name__)
 DEFAULT_CAP_BYTES = 128 * 1024 * 1024  # a handful of read prompts and answers of SmolLM2-135M (23 KB a token)

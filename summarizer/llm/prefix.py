@@ -8,15 +8,15 @@ completion it asks for the stored state with the longest common token prefix, af
 the state it ended with.
 
 A state is only valid for the model file, the llama.cpp build and the context size that made it:
-those make the ``fingerprint`` every file carries and is checked against.
+those make the ``fingerprint`` every file carries and is checked against. A file that is
+truncated, corrupt or foreign is dropped with one warning line, and the prompt is read in full.
+The directory is capped (``DEFAULT_CAP_BYTES``): the least recently used states go first.
 
 The part every article of a task shares is the chat's first message (the system prompt): a prompt
 read with nothing of it in memory is read in two steps, that message and then the rest, and the
 state after the first step is kept on its own (``PrefixLlama.generate``). A new article then loads
 that small state (23 KB a token) rather than another article's whole prompt and answer, which
-held the same shared part at ten times the size. A file that is
-truncated, corrupt or foreign is dropped with one warning line, and the prompt is read in full.
-The directory is capped (``DEFAULT_CAP_BYTES``): the least recently used states go first.
+held the same shared part at ten times the size.
 """
 
 from __future__ import annotations
@@ -264,7 +264,7 @@ class PrefixStates(BaseLlamaCache):
         """The state that saves the most: tokens it spares reading, less what loading it costs.
         So a task's shared head wins over another article's whole prompt and answer that shares
         a few tokens more, and the same article's own state wins over both."""
-        best, rank = None, float(MIN_PREFIX_TOKENS - 1)
+        best, rank = None, 0.0  # a state that costs more to load than it spares is not worth it
         for path in self._files():
             entry = self._header(path)
             if entry is None or (common := _common(entry.tokens, prompt)) < MIN_PREFIX_TOKENS:

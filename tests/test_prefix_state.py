@@ -132,6 +132,18 @@ def test_cache_mode_off_keeps_no_state_and_others_keep_it_under_the_cache_dir(tm
 
 
 @pytest.mark.local_model
+def test_one_process_answers_a_prompt_again_as_a_cold_read_does(tmp_path: Path) -> None:
+    """The desk's case: one model, many requests. What stays in memory from the last request is
+    reused as far as it keeps a cold read's numbers, with or without a directory of states."""
+    path = default_model_path()
+    seed, other = _body(SEED), _body(OTHER)
+    cold = {name: _answer(LocalModel(path=path), body) for name, body in (("seed", seed), ("other", other))}
+    for model in (LocalModel(path=path), LocalModel(path=path, prefix_dir=tmp_path / PREFIX_DIR)):
+        answers = [_answer(model, body) for body in (seed, seed, other)]
+        assert answers == [cold["seed"], cold["seed"], cold["other"]]
+
+
+@pytest.mark.local_model
 def test_a_restored_prompt_state_gives_the_cold_answer_for_the_same_and_another_article(tmp_path: Path) -> None:
     path = default_model_path()
     seed, other = _body(SEED), _body(OTHER)

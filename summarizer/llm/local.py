@@ -210,8 +210,10 @@ class LocalModel:
         _route_llama_logs()
         if vocab_only and self._vocab is not None:
             return self._vocab
-        if self.prefix_dir is not None and not vocab_only:
-            from .prefix import PrefixLlama as Llama  # noqa: N814 - the same class, lighter saved states
+        if not vocab_only:
+            # The same class, whose reuse of its memory keeps a cold read's answers (and, with a
+            # directory, keeps prompt states on disk).
+            from .prefix import PrefixLlama as Llama  # noqa: N814
         try:
             llama = Llama(
                 model_path=str(self.path),

@@ -67,8 +67,8 @@ def fingerprint(model: Path, n_ctx: int) -> str:
 
 
 class PrefixLlama(Llama):
-    """``Llama`` that keeps the state after a prompt's first message, and whose saved state leaves
-    out the logits buffer.
+    """``Llama`` whose reuse of what it read gives a cold read's answers, that keeps the state after
+    a prompt's first message, and whose saved state leaves out the logits buffer.
 
     With a cache set, llama-cpp-python saves the state after every completion, and its own
     ``save_state`` copies the whole logits buffer (n_batch x vocabulary floats: 100 MB for
@@ -91,11 +91,25 @@ class PrefixLlama(Llama):
         )
 
     def generate(self, tokens: Sequence[int], *args: Any, **kwargs: Any) -> Any:
-        """llama-cpp-python's ``generate``, after reading the prompt's first message on its own and
-        keeping the state it leaves, when neither memory nor a stored state holds that message."""
+        """llama-cpp-python's ``generate``, reusing from memory only what keeps a cold read's
+        numbers, and after reading the prompt's first message on its own and keeping the state it
+        leaves, when neither memory nor a stored state holds that message."""
+        prompt = list(tokens)
+        self._reuse_as_cold(prompt)
         if isinstance(self.cache, PrefixStates):
-            self._read_head(list(tokens))
+            self._read_head(prompt)
         return super().generate(tokens, *args, **kwargs)
+
+    def _reuse_as_cold(self, prompt: list[int]) -> None:
+        """Cut what llama-cpp-python would reuse from memory to what ``reusable`` allows. Left to
+        itself, a prompt sent again re-reads its last token alone, and the second answer differed
+        from the first (the seed's summary from its 28th word) in one long-lived process."""
+        in_memory = _common(self.input_ids[: self.n_tokens].tolist(), prompt)
+        if in_memory == 0:
+            return
+        if self.n_tokens == in_memory == len(prompt) and not self._requires_eval:
+            return  # the prompt read ahead (``LocalModel.prepare``): its own logits, sampled at once
+        self.n_tokens = reusable(in_memory, len(prompt), self.n_batch)  # ``generate`` drops the rest
 
     def _read_head(self, prompt: list[int]) -> None:
         assert isinstance(self.cache, PrefixStates)

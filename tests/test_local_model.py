@@ -103,3 +103,28 @@ def test_a_cancelled_embedded_stream_stops_the_model_and_frees_it() -> None:
                 await llm.aclose()
 
         assert asyncio.run(go()).strip()
+
+
+def test_loading_the_model_in_a_thread_loses_nothing_other_threads_write() -> None:
+    """llama-cpp-python silences a load by pointing file descriptors 1 and 2 at /dev/null, for the
+    whole process: what the desk's other threads logged meanwhile, or the CLI printed, was lost."""
+    import subprocess
+    import sys
+
+    script = """
+import os, sys, threading
+from summarizer.llm.local import LocalModel, default_model_path
+model = LocalModel(path=default_model_path())
+loading = threading.Thread(target=model._load, kwargs={"vocab_only": False})
+loading.start()
+n = 0
+while loading.is_alive() or n < 50:
+    n += 1
+    print(f"out {n}", flush=True)
+    print(f"err {n}", file=sys.stderr, flush=True)
+print(f"total {n}", file=sys.stderr, flush=True)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    total = int(done.stderr.split()[-1])
+    assert done.stdout.splitlines() == [f"out {i}" for i in range(1, total + 1)]
+    assert done.stderr.splitlines()[:-1] == [f"err {i}" for i in range(1, total + 1)]

@@ -13,10 +13,12 @@ an English gist, poor at Russian and Kazakh; the quality checks say so. Any GGUF
 
 from __future__ import annotations
 
+import _thread
 import importlib.metadata
 import importlib.util
 import logging
 import os
+import signal
 import threading
 import time
 import uuid
@@ -24,6 +26,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from ..config import CacheMode, Settings
@@ -94,6 +97,7 @@ class LocalModel:
 
     def __post_init__(self) -> None:
         _models[id(self)] = self
+        _keep_ctrl_c()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalModel:
@@ -258,9 +262,61 @@ def _route_llama_logs() -> None:
 
     import llama_cpp
 
-    @llama_cpp.llama_log_callback  # type: ignore[misc]
-    def callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
-        log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
+    _log_callback = llama_cpp.llama_log_callback(_log)  # kept, or ctypes frees it under llama.cpp
+    llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
+    _no_redirects()
 
-    _log_callback = callback  # keep a reference, or ctypes frees it under llama.cpp's feet
-    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+
+def _log(level: int, text: bytes, user_data: object) -> None:
+    log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
+
+
+def _keep_ctrl_c() -> None:
+    """Make Ctrl-C in the main thread survive llama.cpp's log callback.
+
+    llama.cpp calls ``_log`` several times a decode. A KeyboardInterrupt raised while it runs is
+    printed by ctypes as "ignored" and dropped, so a Ctrl-C during the prompt read went unheard.
+    This SIGINT handler, when it finds itself inside ``_log``, delivers the signal again 10 ms
+    later instead; anywhere else it is Python's own. Only where Python's default handler is in
+    place (the CLI): a server's own handler is left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return
+    signal.signal(signal.SIGINT, _on_sigint)
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    while frame is not None:
+        if frame.f_code is _log.__code__:
+            threading.Timer(0.01, _thread.interrupt_main).start()
+            return
+        frame = frame.f_back
+    raise KeyboardInterrupt
+
+
+class _Unredirected:
+    """Stands in for llama-cpp-python's ``suppress_stdout_stderr``, and leaves the streams alone."""
+
+    def __init__(self, disable: bool = True) -> None:
+        pass
+
+    def __enter__(self) -> _Unredirected:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _no_redirects() -> None:
+    """Stop llama-cpp-python pointing the process's stdout and stderr at /dev/null while it loads.
+
+    With ``verbose=False`` it does that with ``dup2`` on file descriptors 1 and 2: for the whole
+    process, from whichever thread loads. The model loads in a worker thread (``prepare``, the
+    desk), so what the other threads wrote meanwhile was lost: the CLI's "interrupted" line on a
+    Ctrl-C, the desk's access log lines. llama.cpp's own lines go to logging above, so nothing
+    needs silencing."""
+    from llama_cpp import _internals, llama, llama_chat_format
+
+    for module in (_internals, llama, llama_chat_format):
+        module.suppress_stdout_stderr = _Unredirected  # type: ignore[attr-defined,assignment]

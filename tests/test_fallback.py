@@ -26,6 +26,14 @@ def test_lead_and_own_headline() -> None:
     assert article_headline(load_article(SEED)) is None  # the seed has no headline line
 
 
+def test_a_russian_lead_runs_past_an_abbreviation_to_its_sentence_end() -> None:
+    # Interfax: "... за нарушение ст. 2.4 Всероссийских антидопинговых правил": "ст." is "статьи",
+    # not a sentence end; the lead used to stop there, mid-sentence.
+    text = lead(load_article(ROOT / "tests" / "data" / "agency" / "ru_interfax_moscow.txt"))
+    assert "за нарушение ст. 2.4" in text
+    assert text.endswith((".", "»", '"', "…")) and not text.endswith("ст.")
+
+
 def _answers(headline: str, summary: str):  # type: ignore[no-untyped-def]
     return lambda message: (headline if "headline" in message else summary, "stop")
 

@@ -16,7 +16,9 @@ _END = re.compile(r"[.!?…]+[\"»”’]?(?=\s+[«\"“„(]?[A-ZА-ЯЁӘҒҚ�
 # Abbreviations and initials whose full stop ends no sentence ("Aug. 20", "Det. Dennis", "J. Smith").
 _ABBREVIATIONS = frozenset(
     "aug sep sept oct nov dec jan feb mar apr jun jul mr mrs ms dr st no det gen col lt sgt gov sen rep jr sr "
-    "vs etc u.s u.k г ул им др".split()
+    "vs etc u.s u.k г ул им др "
+    # Russian wire copy: "ст. 2.4" (article 2.4 of a code), "гг.", "тыс.", "руб.", "долл.", "обл."
+    "ст гг тыс руб долл обл".split()
 )
 _HEADLINE_WORDS = 20
 

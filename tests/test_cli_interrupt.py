@@ -37,7 +37,7 @@ def _started(pid: int) -> None:
 
 @pytest.mark.local_model
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc to know the model is loading")
-@pytest.mark.parametrize("after", [0.0, 0.1, 0.3, 1.0, 2.5])  # seconds after llama.cpp was mapped
+@pytest.mark.parametrize("after", [1.0, 2.5])  # seconds after llama.cpp was mapped: in the read
 def test_ctrl_c_during_the_models_read_ends_at_once_with_one_line(tmp_path: Path, after: float) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
     env["SUMMARIZER_CACHE_DIR"] = str(tmp_path)

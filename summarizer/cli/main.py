@@ -19,6 +19,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from types import CodeType, FrameType
 
 from ..errors import SummarizerError
 from ..redact import redact
@@ -87,12 +88,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def program() -> int:
     """The ``summarizer`` console script and ``python -m summarizer``: ``main``, then a quick exit."""
+    _hear_ctrl_c()
     return _leaving(main())
 
 
 def summarise_main() -> int:
     """The ``summarise`` console script: ``summarise FILE`` is ``summarizer summarise FILE``."""
+    _hear_ctrl_c()
     return _leaving(main(["summarise", *sys.argv[1:]]))
+
+
+def _hear_ctrl_c() -> None:
+    """Ctrl-C while llama.cpp works leaves at once, with the one line; elsewhere it is Python's own.
+
+    A KeyboardInterrupt raised in the middle of llama.cpp's work can land where Python drops it:
+    in llama.cpp's log callback (ctypes prints it as "ignored"), in an import lock's weakref
+    callback while the SDK loads beside the model. The command then ran on as if never told. And
+    the exit would wait for a prompt read that cannot be stopped. Only where Python's default
+    handler is in place: a parent that ignores SIGINT (a background job) is obeyed."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+
+
+def _on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    local = sys.modules.get("summarizer.llm.local")
+    if local is not None and (local.busy() or _inside(frame, local.log_callback_code())):
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        _leave_now(130)
+    raise KeyboardInterrupt
+
+
+def _inside(frame: FrameType | None, code: CodeType) -> bool:
+    """Whether ``frame`` runs ``code`` or is called from it."""
+    while frame is not None:
+        if frame.f_code is code:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _leaving(code: int) -> int:

@@ -13,12 +13,10 @@ an English gist, poor at Russian and Kazakh; the quality checks say so. Any GGUF
 
 from __future__ import annotations
 
-import _thread
 import importlib.metadata
 import importlib.util
 import logging
 import os
-import signal
 import threading
 import time
 import uuid
@@ -26,7 +24,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from ..config import CacheMode, Settings
@@ -97,7 +95,6 @@ class LocalModel:
 
     def __post_init__(self) -> None:
         _models[id(self)] = self
-        _keep_ctrl_c()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalModel:
@@ -271,28 +268,10 @@ def _log(level: int, text: bytes, user_data: object) -> None:
     log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
 
 
-def _keep_ctrl_c() -> None:
-    """Make Ctrl-C in the main thread survive llama.cpp's log callback.
-
-    llama.cpp calls ``_log`` several times a decode. A KeyboardInterrupt raised while it runs is
-    printed by ctypes as "ignored" and dropped, so a Ctrl-C during the prompt read went unheard.
-    This SIGINT handler, when it finds itself inside ``_log``, delivers the signal again 10 ms
-    later instead; anywhere else it is Python's own. Only where Python's default handler is in
-    place (the CLI): a server's own handler is left alone."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        return
-    signal.signal(signal.SIGINT, _on_sigint)
-
-
-def _on_sigint(signum: int, frame: FrameType | None) -> None:
-    while frame is not None:
-        if frame.f_code is _log.__code__:
-            threading.Timer(0.01, _thread.interrupt_main).start()
-            return
-        frame = frame.f_back
-    raise KeyboardInterrupt
+def log_callback_code() -> CodeType:
+    """The code llama.cpp calls back into to log, in whatever thread it runs: a KeyboardInterrupt
+    raised there is dropped by ctypes, so the CLI's Ctrl-C handler must know it."""
+    return _log.__code__
 
 
 class _Unredirected:
